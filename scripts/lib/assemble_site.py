@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Assembles build/site/ from the Emscripten output, web/, content/ and the subset fonts.
+
+The module (js + wasm), the page script and the fonts get a content hash in their names, so a
+redeploy never mixes files of two versions in a browser cache. All URLs are relative, so the
+site works under any sub-path (GitHub Pages serves it under /REPO-NAME/).
+"""
+import argparse
+import hashlib
+import json
+import pathlib
+import shutil
+
+FONTS = {"regular": "inter-regular.otf", "italic": "inter-italic.otf", "semibold": "inter-semibold.otf", "mono": "mono-regular.ttf"}
+
+
+def hashed_copy(src: pathlib.Path, out: pathlib.Path, rel_dir: str = "") -> str:
+    data = src.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    name = f"{src.stem}.{digest}{src.suffix}"
+    target = out / rel_dir / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return f"{rel_dir}/{name}" if rel_dir else name
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--module", required=True, help="path of dbcourse without extension")
+    ap.add_argument("--web", required=True)
+    ap.add_argument("--content", required=True)
+    ap.add_argument("--fonts", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    out = pathlib.Path(a.out)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    module = pathlib.Path(a.module)
+    web = pathlib.Path(a.web)
+
+    manifest = {"wasm": hashed_copy(module.with_suffix(".wasm"), out)}
+    # The loader passes the wasm bytes itself (for the progress bar); the js never fetches it.
+    manifest["js"] = hashed_copy(module.with_suffix(".js"), out)
+    manifest["fonts"] = {k: hashed_copy(pathlib.Path(a.fonts) / v, out, "fonts") for k, v in FONTS.items()}
+    manifest["sizes"] = {p: (out / p).stat().st_size for p in [manifest["wasm"], manifest["js"], *manifest["fonts"].values()]}
+
+    app_js = (web / "app.js").read_text()
+    start, end = app_js.index("/*MANIFEST*/"), app_js.index("/*END*/")
+    app_js = app_js[:start] + "/*MANIFEST*/" + json.dumps(manifest, sort_keys=True) + app_js[end:]
+    tmp = out / "app.js"
+    tmp.write_text(app_js)
+    app_name = hashed_copy(tmp, out)
+    tmp.unlink()
+
+    style_name = hashed_copy(web / "style.css", out)
+    html = (web / "index.html").read_text().replace("__APP_JS__", app_name).replace('href="style.css"', f'href="{style_name}"')
+    (out / "index.html").write_text(html)
+    for extra in web.glob("*.html"):
+        if extra.name != "index.html":
+            shutil.copy(extra, out / extra.name)
+    shutil.copytree(a.content, out / "content", ignore=shutil.ignore_patterns("*.md"))
+    (out / ".nojekyll").write_text("")  # GitHub Pages: serve files as they are
+
+
+if __name__ == "__main__":
+    main()

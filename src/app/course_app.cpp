@@ -1,0 +1,155 @@
+#include "app/course_app.h"
+
+#include <memory>
+
+#include "platform/platform.h"
+
+namespace app {
+
+void CourseApp::start() {
+  platform::fetch_text(base_ + "course.json", [this](const platform::FetchResult& r) {
+    if (r.status != 200) {
+      fatal_ = "The course could not be loaded: content/course.json " + (r.error.empty() ? "failed" : r.error) +
+               ". Check your connection and reload the page.";
+      ++changes_;
+      return;
+    }
+    on_course(r.body);
+  });
+}
+
+void CourseApp::on_course(const std::string& text) {
+  course::Diagnostics d;
+  course::Course c = course::parse_course(text, d);
+  if (!d.ok() || c.lessons.empty()) {
+    fatal_ = "The course content is damaged: " + (d.ok() ? std::string("it lists no lessons") : d.errors().front().to_string());
+    for (const auto& e : d.errors()) platform::console_log("content error: " + e.to_string());
+    ++changes_;
+    return;
+  }
+  session_ = std::make_unique<course::CourseSession>(std::move(c));
+  lesson_state_.assign(session_->course().lessons.size(), 0);
+  restore_progress();
+  load_lesson(session_->current_lesson());
+  ++changes_;
+}
+
+void CourseApp::restore_progress() {
+  platform::StorageStatus storage = platform::storage_probe();
+  storage_ok_ = storage.available;
+  std::string saved;
+  if (storage_ok_) saved = platform::storage_get(kProgressKey).value_or("");
+  else
+    notice("Your browser does not let this page keep data (" + storage.error + "), so progress lives in this tab only. "
+           "Use **Copy my progress code** before you leave, and paste it back next time.", true);
+
+  course::ProgressLoad loaded = course::load_progress(saved, session_->course());
+  if (loaded.status == course::LoadStatus::corrupt) {
+    platform::storage_set(kBackupKey, saved);
+    platform::console_log("saved progress unreadable: " + loaded.detail);
+    notice("Your saved progress could not be read, so the course starts fresh. The unreadable value is kept in this "
+           "browser under `" + std::string(kBackupKey) + "`; if you have a progress code, restore it from Settings.", true);
+  } else if (loaded.status == course::LoadStatus::migrated) {
+    notice("Welcome back. Your progress was carried over from an earlier version of the course.", false);
+  }
+  if (loaded.progress.learner_seed == 0) loaded.progress.learner_seed = platform::entropy64() | 1;
+  session_->restore(loaded.progress);
+  restored_scroll_ = loaded.progress.scroll_px;
+  persist();
+}
+
+void CourseApp::load_lesson(int k) {
+  if (!session_ || k < 0 || k >= int(lesson_state_.size()) || lesson_state_[size_t(k)] == 1 || lesson_state_[size_t(k)] == 2) return;
+  lesson_state_[size_t(k)] = 1;
+  const course::LessonRef ref = session_->course().lessons[size_t(k)];
+  // Lesson and quiz arrive independently; whichever lands second parses both.
+  auto texts = std::make_shared<std::pair<std::string, std::string>>();
+  auto remaining = std::make_shared<int>(2);
+  auto failed = std::make_shared<std::string>();
+  auto finish = [this, k, ref, texts, remaining, failed]() {
+    if (--*remaining > 0) return;
+    ++changes_;
+    if (!failed->empty()) {
+      lesson_state_[size_t(k)] = 3;
+      notice("Lesson " + std::to_string(k + 1) + " could not be loaded (" + *failed + "). Check your connection and reload.", true);
+      return;
+    }
+    course::Diagnostics d;
+    course::Lesson lesson = course::parse_lesson(texts->first, ref.file, session_->course(), d);
+    course::Quiz quiz = course::parse_quiz(texts->second, ref.quiz, session_->course(), d);
+    if (!d.ok()) {
+      for (const auto& e : d.errors()) platform::console_log("content error: " + e.to_string());
+      lesson_state_[size_t(k)] = 3;
+      notice("Lesson " + std::to_string(k + 1) + " has a content error and cannot be shown: " + d.errors().front().to_string(), true);
+      return;
+    }
+    lesson_state_[size_t(k)] = 2;
+    session_->set_lesson_content(k, std::move(lesson), std::move(quiz));
+    // Read ahead: the next lesson is likely next.
+    if (k + 1 < int(lesson_state_.size()) && course::lesson_unlocked(session_->course(), session_->progress(), k + 1)) load_lesson(k + 1);
+  };
+  platform::fetch_text(base_ + ref.file, [texts, failed, finish, ref](const platform::FetchResult& r) {
+    if (r.status == 200) texts->first = r.body;
+    else *failed = ref.file + ": " + (r.error.empty() ? "HTTP " + std::to_string(r.status) : r.error);
+    finish();
+  });
+  platform::fetch_text(base_ + ref.quiz, [texts, failed, finish, ref](const platform::FetchResult& r) {
+    if (r.status == 200) texts->second = r.body;
+    else *failed = ref.quiz + ": " + (r.error.empty() ? "HTTP " + std::to_string(r.status) : r.error);
+    finish();
+  });
+}
+
+bool CourseApp::ready() const { return session_ && session_->lesson(session_->current_lesson()); }
+
+ui::ShellInput CourseApp::shell_input() const {
+  ui::ShellInput in;
+  in.session = session_.get();
+  in.notices = notices_;
+  in.storage_ok = storage_ok_;
+  if (session_) in.progress_code = course::export_code(session_->progress(), session_->course());
+  return in;
+}
+
+void CourseApp::apply(const ui::ShellOutput& out) {
+  if (out.dismissed_notice >= 0 && out.dismissed_notice < int(notices_.size()))
+    notices_.erase(notices_.begin() + out.dismissed_notice);
+  if (!session_) return;
+  for (const course::Command& c : out.commands) {
+    course::Outcome o = session_->apply(c);
+    if (!o.applied && !o.message.empty()) notice(o.message, true);
+    else if (std::holds_alternative<course::cmd::ImportProgress>(c)) notice(o.message, false);
+  }
+  load_lesson(session_->current_lesson());
+  int next = session_->current_lesson() + 1;
+  if (next < int(lesson_state_.size()) && course::lesson_unlocked(session_->course(), session_->progress(), next)) load_lesson(next);
+  if (session_->revision() != saved_revision_) persist();
+}
+
+void CourseApp::tick(double now_ms) {
+  if (session_ && session_->scroll_revision() != saved_scroll_revision_ && now_ms - last_scroll_save_ms_ > 1000) {
+    last_scroll_save_ms_ = now_ms;
+    persist();
+  }
+}
+
+void CourseApp::persist() {
+  saved_revision_ = session_->revision();
+  saved_scroll_revision_ = session_->scroll_revision();
+  if (!storage_ok_) return;
+  std::string error;
+  if (!platform::storage_set(kProgressKey, course::save_progress(session_->progress()), &error)) {
+    storage_ok_ = false;
+    notice("Saving stopped working (" + error + "), so from now on progress lives in this tab only. "
+           "Use **Copy my progress code** before you leave.", true);
+  }
+}
+
+void CourseApp::notice(std::string text, bool warning) {
+  for (const ui::Notice& n : notices_)
+    if (n.text == text) return;
+  notices_.push_back({std::move(text), warning});
+  ++changes_;
+}
+
+}  // namespace app

@@ -1,0 +1,201 @@
+// The web entry point: SDL2 + WebGL2 + Dear ImGui around CourseApp and the course shell.
+// Frames are drawn only when something changes (input, arriving content, an animation); when
+// idle the main loop pauses itself and web/app.js wakes it on the next input event.
+#include <SDL.h>
+#include <GLES3/gl3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+#include <imgui_impl_sdl2.h>
+
+#include <cmath>
+
+#include "app/course_app.h"
+#include "platform/platform.h"
+#include "ui/fonts.h"
+#include "ui/shell.h"
+#include "ui/theme.h"
+
+namespace {
+
+// How many frames to keep drawing after the last event: ImGui settles hover and focus state
+// over a couple of frames.
+constexpr int kSettleFrames = 4;
+
+struct Runtime {
+  SDL_Window* window = nullptr;
+  app::CourseApp course;
+  ui::CourseShell shell;
+  ui::FontFiles font_files;
+  int fonts_pending = 4;
+  float font_ratio = 0, font_scale = 0;  // what the atlas was built for
+  int css_w = 0, css_h = 0;
+  int theme_dark = -1;
+  bool shown = false;
+  bool paused = false;
+  int settle = kSettleFrames;
+  uint64_t seen_changes = ~0ull;
+};
+Runtime* rt = nullptr;
+
+EM_JS(void, stage_size, (int* w, int* h), {
+  var r = document.getElementById("stage").getBoundingClientRect();
+  HEAP32[w >> 2] = Math.max(1, Math.round(r.width));
+  HEAP32[h >> 2] = Math.max(1, Math.round(r.height));
+});
+
+void fetch_font(const char* name, std::string ui::FontFiles::*slot) {
+  platform::fetch_text(std::string("font:") + name, [slot](const platform::FetchResult& r) {
+    if (r.status == 200) rt->font_files.*slot = r.body;
+    else platform::console_log("font " + r.error + "; using the built-in font");
+    --rt->fonts_pending;
+  });
+}
+
+void follow_stage_size() {
+  int w = 0, h = 0;
+  stage_size(&w, &h);
+  if (w != rt->css_w || h != rt->css_h) {
+    rt->css_w = w;
+    rt->css_h = h;
+    SDL_SetWindowSize(rt->window, w, h);
+  }
+}
+
+// Fonts are rasterised for the current device pixel ratio and text size; rebuilt when either
+// changes (moving the window to another screen, browser zoom, the text size setting).
+void follow_fonts() {
+  const course::CourseSession* s = rt->course.session();
+  float ratio = float(emscripten_get_device_pixel_ratio());
+  float scale = s ? s->progress().prefs.text_scale_percent / 100.0f : 1.0f;
+  if (std::fabs(ratio - rt->font_ratio) < 0.01f && std::fabs(scale - rt->font_scale) < 0.01f) return;
+  rt->font_ratio = ratio;
+  rt->font_scale = scale;
+  ui::build_fonts(ImGui::GetIO().Fonts, rt->font_files, ratio, scale);
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
+void follow_theme() {
+  const course::CourseSession* s = rt->course.session();
+  course::Theme t = s ? s->progress().prefs.theme : course::Theme::system;
+  int dark = t == course::Theme::dark || (t == course::Theme::system && platform::prefers_dark());
+  if (dark != rt->theme_dark) {
+    rt->theme_dark = dark;
+    ui::apply_theme(dark);
+  }
+}
+
+void render() {
+  ImGui::Render();
+  int fw = 0, fh = 0;
+  SDL_GL_GetDrawableSize(rt->window, &fw, &fh);
+  glViewport(0, 0, fw, fh);
+  ImVec4 bg = ImGui::ColorConvertU32ToFloat4(ui::palette().page);
+  glClearColor(bg.x, bg.y, bg.z, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+void frame() {
+  int events = 0;
+  SDL_Event e;
+  while (SDL_PollEvent(&e)) {
+    ImGui_ImplSDL2_ProcessEvent(&e);
+    ++events;
+  }
+  if (!rt->course.fatal().empty()) {
+    platform::show_fatal(rt->course.fatal());
+    emscripten_cancel_main_loop();
+    return;
+  }
+  if (rt->fonts_pending > 0 || !rt->course.ready()) return;  // the loading screen is still up
+
+  follow_stage_size();
+  follow_fonts();
+  follow_theme();
+  rt->course.tick(platform::now_ms());
+  if (rt->course.change_count() != rt->seen_changes) {
+    rt->seen_changes = rt->course.change_count();
+    events++;
+  }
+  if (events > 0) rt->settle = kSettleFrames;
+  if (rt->settle <= 0) {
+    // Nothing moves: stop the loop until app.js reports input (dbc_wake).
+    rt->paused = true;
+    emscripten_pause_main_loop();
+    return;
+  }
+  --rt->settle;
+
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplSDL2_NewFrame();
+  ImGui::NewFrame();
+  ui::ShellOutput out;
+  rt->shell.draw(rt->course.shell_input(), out, nullptr);
+  render();
+  rt->course.apply(out);
+  if (!out.commands.empty() || out.dismissed_notice >= 0 || out.animating) rt->settle = kSettleFrames;
+
+  if (!rt->shown) {
+    rt->shown = true;
+    rt->shell.reader().scroll_to(rt->course.session()->current_lesson(), float(rt->course.restored_scroll()));
+    rt->settle = kSettleFrames;
+    platform::app_ready();
+  }
+}
+
+void set_clipboard(void*, const char* text) { platform::clipboard_set(text ? text : ""); }
+
+}  // namespace
+
+extern "C" EMSCRIPTEN_KEEPALIVE void dbc_wake() {
+  if (!rt) return;
+  rt->settle = kSettleFrames;
+  if (rt->paused) {
+    rt->paused = false;
+    emscripten_resume_main_loop();
+  }
+}
+
+int main() {
+  rt = new Runtime();
+  SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+    platform::show_fatal(std::string("The graphics system could not start: ") + SDL_GetError());
+    return 1;
+  }
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+  SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+  int w = 0, h = 0;
+  stage_size(&w, &h);
+  rt->window = SDL_CreateWindow("Distributed Databases & Failover", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, w, h,
+                                SDL_WINDOW_OPENGL | SDL_WINDOW_ALLOW_HIGHDPI);
+  SDL_GLContext gl = rt->window ? SDL_GL_CreateContext(rt->window) : nullptr;
+  if (!gl) {
+    platform::show_fatal("WebGL 2 could not be started on this device. If hardware acceleration is off in your browser, turn it on.");
+    return 1;
+  }
+  rt->css_w = w;
+  rt->css_h = h;
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // layout is ours; nothing to persist
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  ImGui_ImplSDL2_InitForOpenGL(rt->window, gl);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+  io.SetClipboardTextFn = set_clipboard;
+
+  fetch_font("regular", &ui::FontFiles::regular);
+  fetch_font("italic", &ui::FontFiles::italic);
+  fetch_font("semibold", &ui::FontFiles::semibold);
+  fetch_font("mono", &ui::FontFiles::mono);
+  rt->course.start();
+  emscripten_set_main_loop(frame, 0, false);
+  return 0;
+}

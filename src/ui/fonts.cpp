@@ -1,0 +1,48 @@
+#include "ui/fonts.h"
+
+namespace ui {
+
+namespace {
+FontSet g_fonts;
+
+// Latin-1 plus the punctuation, arrows and symbols of assets/fonts/glyphs.txt.
+const ImWchar kRanges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x2030, 0x203A, 0x20AC, 0x20AC, 0x2122, 0x2122,
+                           0x2190, 0x21FF, 0x2200, 0x22FF, 0x23F8, 0x23F8, 0x25A0, 0x25CF, 0x2713, 0x2717,
+                           0x27F3, 0x27F3, 0};
+
+ImFont* add(ImFontAtlas* atlas, const std::string& data, float size_px, float density) {
+  ImFontConfig cfg;
+  cfg.FontDataOwnedByAtlas = false;  // the app keeps the bytes alive across rebuilds
+  cfg.RasterizerDensity = density;
+  cfg.OversampleH = 2;
+  cfg.OversampleV = 1;
+  cfg.PixelSnapH = false;
+  if (data.empty()) {
+    cfg.SizePixels = size_px;
+    return atlas->AddFontDefault(&cfg);
+  }
+  return atlas->AddFontFromMemoryTTF(const_cast<char*>(data.data()), int(data.size()), size_px, &cfg, kRanges);
+}
+}  // namespace
+
+const FontSet& fonts() { return g_fonts; }
+
+void build_fonts(ImFontAtlas* atlas, const FontFiles& f, float pixel_ratio, float text_scale) {
+  atlas->Clear();
+  atlas->TexDesiredWidth = 4096;
+  const float s = text_scale, d = pixel_ratio;
+  g_fonts.ui = add(atlas, f.regular, 15 * s, d);  // first font = ImGui's default
+  g_fonts.body = add(atlas, f.regular, 17.5f * s, d);
+  g_fonts.body_italic = add(atlas, f.italic, 17.5f * s, d);
+  g_fonts.body_bold = add(atlas, f.semibold, 17.5f * s, d);
+  g_fonts.h1 = add(atlas, f.semibold, 36 * s, d);
+  g_fonts.h2 = add(atlas, f.semibold, 25 * s, d);
+  g_fonts.h3 = add(atlas, f.semibold, 20 * s, d);
+  g_fonts.mono = add(atlas, f.mono, 14.5f * s, d);
+  g_fonts.ui_bold = add(atlas, f.semibold, 15 * s, d);
+  g_fonts.small = add(atlas, f.regular, 13 * s, d);
+  g_fonts.line_height = 17.5f * s * 1.6f;
+  atlas->Build();
+}
+
+}  // namespace ui

@@ -1,0 +1,53 @@
+#include "ui/widgets.h"
+
+#include "ui/fonts.h"
+#include "ui/theme.h"
+
+namespace ui {
+
+bool button(const char* label, ButtonKind kind, float width) {
+  const Palette& p = palette();
+  ImU32 bg = p.accent, hover = p.accent_text, fg = p.on_accent, border = 0;
+  if (kind == ButtonKind::secondary) { bg = p.surface; hover = p.accent_soft; fg = p.accent_text; border = p.border; }
+  if (kind == ButtonKind::quiet) { bg = IM_COL32(0, 0, 0, 0); hover = p.accent_soft; fg = p.accent_text; }
+  if (kind == ButtonKind::danger) { bg = p.danger; hover = p.danger; fg = p.on_accent; }
+  ImGui::PushFont(fonts().ui_bold);
+  ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(bg));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::ColorConvertU32ToFloat4(hover));
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImGui::ColorConvertU32ToFloat4(hover));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(fg));
+  ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(border));
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, border ? 1.0f : 0.0f);
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(16, 9));
+  bool pressed = ImGui::Button(label, ImVec2(width, 0));
+  ImGui::PopStyleVar(2);
+  ImGui::PopStyleColor(5);
+  ImGui::PopFont();
+  return pressed;
+}
+
+void pill(const char* text, ImU32 fg, ImU32 bg) {
+  ImFont* f = fonts().small;
+  ImVec2 size = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, text);
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImVec2 pad(8, 3);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, ImVec2(pos.x + size.x + 2 * pad.x, pos.y + size.y + 2 * pad.y), bg, 999);
+  dl->AddText(f, f->FontSize, ImVec2(pos.x + pad.x, pos.y + pad.y), fg, text);
+  ImGui::Dummy(ImVec2(size.x + 2 * pad.x, size.y + 2 * pad.y));
+}
+
+void card_background(ImVec2 min, ImVec2 max, ImU32 fill, ImU32 border, float rounding) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(min, max, fill, rounding);
+  if (border) dl->AddRect(min, max, border, rounding);
+}
+
+void centered_text(const char* text, ImFont* font, ImU32 color, float width) {
+  ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text);
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::GetWindowDrawList()->AddText(font, font->FontSize, ImVec2(pos.x + (width - size.x) * 0.5f, pos.y), color, text);
+  ImGui::Dummy(ImVec2(width, size.y));
+}
+
+}  // namespace ui

@@ -1,0 +1,175 @@
+// The page controller: checks WebGL2, downloads the WebAssembly module, fonts and the first
+// content with a real progress bar, starts the module, and gives it the browser services it
+// asks for through window.DBC (see src/platform/web_platform.cpp). No inline script, no eval:
+// the page runs under a strict Content-Security-Policy.
+"use strict";
+
+// Filled in by scripts/lib/assemble_site.py with content-hashed file names.
+const MANIFEST = /*MANIFEST*/{"js": "dbcourse.js", "wasm": "dbcourse.wasm", "fonts": {}}/*END*/;
+
+const DBC = (window.DBC = {
+  module: null,
+  prefetched: new Map(),   // url -> Promise<{status, bytes, error}>
+
+  // ---- Storage: every call is guarded, because localStorage throws when blocked ----
+  storageProbe() {
+    try {
+      const k = "dbcourse.probe";
+      window.localStorage.setItem(k, "1");
+      window.localStorage.removeItem(k);
+      return null;
+    } catch (e) {
+      return (e && e.name) ? e.name : String(e);
+    }
+  },
+  storageGet(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  },
+  storageSet(key, value) {
+    try { window.localStorage.setItem(key, value); return null; } catch (e) { return (e && e.name ? e.name + ": " : "") + (e && e.message ? e.message : String(e)); }
+  },
+
+  // ---- Files ----
+  resolve(url) {
+    const m = /^font:(.+)$/.exec(url);
+    return m ? (MANIFEST.fonts[m[1]] || "fonts/missing-" + m[1]) : url;
+  },
+  load(url) {
+    url = DBC.resolve(url);
+    if (!DBC.prefetched.has(url)) DBC.prefetched.set(url, DBC.download(url, null));
+    return DBC.prefetched.get(url);
+  },
+  download(url, onBytes) {
+    return fetch(url, { credentials: "same-origin" }).then(async (r) => {
+      if (!r.ok) return { status: r.status, error: "HTTP " + r.status + " for " + url };
+      if (!onBytes || !r.body) return { status: r.status, bytes: new Uint8Array(await r.arrayBuffer()) };
+      const reader = r.body.getReader();
+      const chunks = [];
+      let size = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        size += value.length;
+        onBytes(value.length);
+      }
+      const bytes = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) { bytes.set(c, at); at += c.length; }
+      return { status: r.status, bytes };
+    }).catch((e) => ({ status: 0, error: "network error for " + url + " (" + (e && e.message ? e.message : e) + ")" }));
+  },
+  fetchText(id, url) {
+    DBC.load(url).then((res) => {
+      if (DBC.module) DBC.module.dbcDeliver(id, res);
+    });
+  },
+
+  // ---- Page services ----
+  entropy() {
+    const a = new Uint32Array(1);
+    crypto.getRandomValues(a);
+    return a[0];
+  },
+  copy(text) {
+    DBC.clipboard = text;
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(() => {});
+  },
+  setFragment(f) {
+    history.replaceState(null, "", f ? "#" + f : location.pathname + location.search);
+  },
+  appReady() {
+    const el = document.getElementById("loading");
+    el.classList.add("done");
+    setTimeout(() => { el.hidden = true; }, 200);
+    document.getElementById("canvas").focus();
+  },
+  fatal(message) {
+    document.getElementById("loading").hidden = true;
+    const box = document.getElementById("fatal");
+    box.querySelector(".message").textContent = message;
+    box.hidden = false;
+  },
+  wake() {
+    if (DBC.module && DBC.module._dbc_wake) DBC.module._dbc_wake();
+  },
+});
+
+function setProgress(fraction, text) {
+  const pct = Math.max(0, Math.min(100, Math.round(fraction * 100)));
+  const bar = document.querySelector("#loading .bar");
+  bar.setAttribute("aria-valuenow", String(pct));
+  bar.querySelector(".fill").style.width = pct + "%";
+  if (text) document.querySelector("#loading .status").textContent = text;
+}
+
+function hasWebGL2() {
+  try {
+    return !!document.createElement("canvas").getContext("webgl2");
+  } catch (e) {
+    return false;
+  }
+}
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const s = document.createElement("script");
+    s.src = src;
+    s.onload = resolve;
+    s.onerror = () => reject(new Error("could not load " + src));
+    document.head.appendChild(s);
+  });
+}
+
+// Any input or page change may need a new frame: the module stops drawing when nothing moves
+// (no frames while idle), so these wake it.
+function installWakeListeners(canvas) {
+  const opts = { capture: true, passive: true };
+  for (const type of ["pointerdown", "pointerup", "pointermove", "pointercancel", "wheel", "keydown", "keyup", "touchstart", "touchmove", "touchend", "focus", "blur"])
+    window.addEventListener(type, DBC.wake, opts);
+  window.addEventListener("resize", DBC.wake);
+  document.addEventListener("visibilitychange", DBC.wake);
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", DBC.wake);
+  canvas.addEventListener("contextmenu", (e) => e.preventDefault());
+}
+
+async function start() {
+  if (typeof WebAssembly !== "object") return DBC.fatal("This browser does not support WebAssembly, which the course needs.");
+  if (!hasWebGL2()) return DBC.fatal("This browser or device cannot use WebGL 2, which the course needs to draw. If hardware acceleration is turned off in your browser settings, turn it on.");
+
+  // The first lesson needs the module, the fonts and the course outline: fetch them in parallel.
+  const fonts = Object.keys(MANIFEST.fonts).map((k) => MANIFEST.fonts[k]);
+  const total = { expected: 0, received: 0 };
+  const sizes = MANIFEST.sizes || {};
+  for (const f of [MANIFEST.wasm, MANIFEST.js, ...fonts]) total.expected += sizes[f] || 0;
+  const onBytes = (n) => {
+    total.received += n;
+    if (total.expected) setProgress(0.95 * total.received / total.expected);
+  };
+  for (const f of fonts) DBC.prefetched.set(f, DBC.download(f, onBytes));
+  DBC.load("content/course.json");
+  const wasm = DBC.download(MANIFEST.wasm, onBytes);
+  try {
+    await loadScript(MANIFEST.js);
+  } catch (e) {
+    return DBC.fatal("Part of the course (" + MANIFEST.js + ") could not be downloaded. Check your connection.");
+  }
+  const wasmResult = await wasm;
+  if (!wasmResult.bytes) return DBC.fatal("The course program could not be downloaded: " + wasmResult.error + ".");
+  setProgress(0.97, "Starting…");
+  const canvas = document.getElementById("canvas");
+  installWakeListeners(canvas);
+  try {
+    DBC.module = await window.createCourseModule({
+      canvas,
+      wasmBinary: wasmResult.bytes,
+      print: (t) => console.log(t),
+      printErr: (t) => console.warn(t),
+      onAbort: (what) => DBC.fatal("The course stopped unexpectedly (" + what + "). Your progress is saved; reload the page to continue."),
+    });
+  } catch (e) {
+    DBC.fatal("The course program could not start: " + (e && e.message ? e.message : e));
+  }
+}
+
+document.addEventListener("DOMContentLoaded", start);
