@@ -90,6 +90,13 @@ const DBC = (window.DBC = {
     box.querySelector(".message").textContent = message;
     box.hidden = false;
   },
+  // What the module drew last: [{label, role, x, y, w, h, visible, disabled, checked, value}].
+  items: [],
+  frames: 0,
+  setItems(json) {
+    DBC.items = JSON.parse(json);
+    DBC.frames++;
+  },
   wake() {
     if (DBC.module && DBC.module._dbc_wake) DBC.module._dbc_wake();
   },

@@ -8,12 +8,14 @@
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl2.h>
+#include <imgui_internal.h>
 
 #include <cmath>
 
 #include "app/course_app.h"
 #include "platform/platform.h"
 #include "ui/fonts.h"
+#include "ui/item_registry.h"
 #include "ui/shell.h"
 #include "ui/theme.h"
 
@@ -44,6 +46,17 @@ EM_JS(void, stage_size, (int* w, int* h), {
   HEAP32[w >> 2] = Math.max(1, Math.round(r.width));
   HEAP32[h >> 2] = Math.max(1, Math.round(r.height));
 });
+
+EM_JS(void, dbc_js_set_items, (const char* json), { DBC.setItems(UTF8ToString(json)); });
+
+// The page learns what is on screen after each drawn frame (only when it changed).
+void publish_items() {
+  static std::string last;
+  std::string json = ui::items().to_json();
+  if (json == last) return;
+  last = json;
+  dbc_js_set_items(json.c_str());
+}
 
 void fetch_font(const char* name, std::string ui::FontFiles::*slot) {
   platform::fetch_text(std::string("font:") + name, [slot](const platform::FetchResult& r) {
@@ -131,10 +144,12 @@ void frame() {
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
+  ui::items().begin_frame();
   ImGui::NewFrame();
   ui::ShellOutput out;
   rt->shell.draw(rt->course.shell_input(), out, nullptr);
   render();
+  publish_items();
   rt->course.apply(out);
   if (!out.commands.empty() || out.dismissed_notice >= 0 || out.animating) rt->settle = kSettleFrames;
 
@@ -187,6 +202,7 @@ int main() {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // layout is ours; nothing to persist
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  GImGui->TestEngineHookItems = true;  // feeds ui::items() (see ui/imconfig_course.h)
   ImGui_ImplSDL2_InitForOpenGL(rt->window, gl);
   ImGui_ImplOpenGL3_Init("#version 300 es");
   io.SetClipboardTextFn = set_clipboard;

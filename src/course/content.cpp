@@ -37,7 +37,7 @@ void check_schema_version(const JsonValue& root) {
 // Text shown to learners: must be non-empty and have balanced inline markup.
 std::string markup(const JsonValue& v) {
   std::string s = v.as_string();
-  if (!v.present()) return s;
+  if (!v.is_string()) return s;  // missing or mistyped: already reported, nothing more to check
   if (s.empty()) v.error("must not be empty");
   InlineParse p = parse_inline(s);
   if (!p.error.empty()) v.error("inline markup: " + p.error);

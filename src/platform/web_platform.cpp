@@ -25,24 +25,24 @@ std::string take_string(char* p) {
 // JS strings come back as malloc'ed UTF-8 (freed by take_string), or null.
 EM_JS(char*, dbc_js_storage_get, (const char* key), {
   var v = DBC.storageGet(UTF8ToString(key));
-  return v === null ? 0 : DBC.toWasmString(v);
+  return v === null ? 0 : dbcString(v);
 });
 EM_JS(char*, dbc_js_storage_set, (const char* key, const char* value), {
   var err = DBC.storageSet(UTF8ToString(key), UTF8ToString(value));
-  return err === null ? 0 : DBC.toWasmString(err);
+  return err === null ? 0 : dbcString(err);
 });
 EM_JS(char*, dbc_js_storage_probe, (), {
   var err = DBC.storageProbe();
-  return err === null ? 0 : DBC.toWasmString(err);
+  return err === null ? 0 : dbcString(err);
 });
 EM_JS(void, dbc_js_fetch, (int id, const char* url), { DBC.fetchText(id, UTF8ToString(url)); });
 EM_JS(double, dbc_js_entropy, (), { return DBC.entropy(); });
 EM_JS(void, dbc_js_clipboard_set, (const char* text), { DBC.copy(UTF8ToString(text)); });
-EM_JS(char*, dbc_js_fragment, (), { return DBC.toWasmString(location.hash.replace(/^#/, "")); });
+EM_JS(char*, dbc_js_fragment, (), { return dbcString(location.hash.replace(/^#/, "")); });
 EM_JS(void, dbc_js_set_fragment, (const char* f), { DBC.setFragment(UTF8ToString(f)); });
 EM_JS(char*, dbc_js_query, (const char* name), {
   var v = new URLSearchParams(location.search).get(UTF8ToString(name));
-  return DBC.toWasmString(v === null ? "" : v);
+  return dbcString(v === null ? "" : v);
 });
 EM_JS(int, dbc_js_prefers_dark, (), { return matchMedia("(prefers-color-scheme: dark)").matches ? 1 : 0; });
 EM_JS(int, dbc_js_prefers_reduced_motion, (), { return matchMedia("(prefers-reduced-motion: reduce)").matches ? 1 : 0; });

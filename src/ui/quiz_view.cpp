@@ -2,7 +2,9 @@
 
 #include <string>
 
+#include "course/inline_markup.h"
 #include "ui/fonts.h"
+#include "ui/item_registry.h"
 #include "ui/rich_text.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
@@ -23,6 +25,7 @@ bool option_card(const course::Option& o, bool selected, bool graded, float widt
   ImGui::PushID(id);
   bool pressed = ImGui::InvisibleButton("option", ImVec2(width, h));
   bool hovered = ImGui::IsItemHovered() && !graded;
+  annotate(Role::radio, course::plain_text(o.text), selected);
   ImGui::PopID();
 
   ImU32 fill = p.surface, border = p.border;
@@ -45,11 +48,12 @@ bool option_card(const course::Option& o, bool selected, bool graded, float widt
 }
 
 void explanation(const char* verdict, ImU32 color, const std::string& why, float width) {
+  const float right_edge = ImGui::GetCursorScreenPos().x + width;
   ImGui::PushFont(fonts().ui_bold);
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color), "%s", verdict);
   ImGui::PopFont();
   ImGui::SameLine(0, 6);
-  rich_text(why, width - ImGui::GetCursorPosX() + ImGui::GetCursorStartPos().x, ui_style(palette().text));
+  rich_text(why, right_edge - ImGui::GetCursorScreenPos().x, ui_style(palette().text));
 }
 
 void result_banner(const course::QuizResult& r, const course::Course& c, int lesson, float width) {

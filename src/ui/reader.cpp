@@ -226,7 +226,7 @@ void LessonReader::draw_block(const course::Block& b, const course::Course& c, f
 void LessonReader::draw(const course::CourseSession& s, std::vector<course::Command>& out, LabSlots* labs) {
   const int k = s.current_lesson();
   const course::Course& c = s.course();
-  const float avail = ImGui::GetContentRegionAvail().x;
+  const float avail = ImGui::GetContentRegionMax().x;  // from the window's left edge, whatever came before
   const float side = avail > 640 ? 48.0f : 20.0f;
   const float width = std::min(kReaderMaxWidth * fonts().body->FontSize / 17.5f, avail - 2 * side);
   const float left = std::floor((avail - width) * 0.5f);

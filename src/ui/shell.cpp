@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "ui/fonts.h"
+#include "ui/item_registry.h"
 #include "ui/rich_text.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
@@ -59,9 +60,11 @@ void CourseShell::draw(const ShellInput& in, ShellOutput& out, LabSlots* labs) {
   ImGui::SetCursorPos(ImVec2(0, bar_h));
   if (!narrow) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, col(palette().sidebar));
+    ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, 0);
     ImGui::BeginChild("lessons", ImVec2(sidebar_w, io.DisplaySize.y - bar_h), false, ImGuiWindowFlags_NavFlattened);
     sidebar(in, out, io.DisplaySize.y - bar_h);
     ImGui::EndChild();
+    ImGui::PopStyleVar();
     ImGui::PopStyleColor();
     ImGui::SameLine(0, 0);
   }
@@ -140,7 +143,8 @@ void CourseShell::top_bar(const ShellInput& in, float width, bool narrow) {
   dl->AddText(fonts().ui_bold, f->FontSize, ImVec2(px, (h - f->FontSize) * 0.5f), p.heading, pct_label);
   ImGui::SetCursorPos(ImVec2(width - 16 - settings_w, (h - 36) * 0.5f));
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(0, 9));
-  if (button("\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2", ButtonKind::quiet, settings_w)) open_settings_ = true;  // •••
+  if (button("\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2##Settings", ButtonKind::quiet, settings_w)) open_settings_ = true;  // •••
+  annotate(Role::button, "Settings");  // the visible label is an ellipsis glyph
   ImGui::PopStyleVar();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Settings and progress");
 }
@@ -170,6 +174,7 @@ void CourseShell::sidebar(const ShellInput& in, ShellOutput& out, float) {
     std::string label = c.lessons[size_t(i)].title + (passed ? ", passed" : unlocked ? "" : ", locked");
     bool clicked = ImGui::InvisibleButton(label.c_str(), ImVec2(w - 20, h));
     bool hovered = ImGui::IsItemHovered();
+    annotate(Role::link, label);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     if (is_current) dl->AddRectFilled(pos, ImVec2(pos.x + w - 20, pos.y + h), p.accent_soft, kRadius);
     else if (hovered && unlocked) dl->AddRectFilled(pos, ImVec2(pos.x + w - 20, pos.y + h), p.border, kRadius);

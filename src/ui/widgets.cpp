@@ -1,6 +1,10 @@
 #include "ui/widgets.h"
 
+#include <cstring>
+#include <string>
+
 #include "ui/fonts.h"
+#include "ui/item_registry.h"
 #include "ui/theme.h"
 
 namespace ui {
@@ -20,6 +24,9 @@ bool button(const char* label, ButtonKind kind, float width) {
   ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, border ? 1.0f : 0.0f);
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(16, 9));
   bool pressed = ImGui::Button(label, ImVec2(width, 0));
+  // ImGui reports labels only for items on screen; ours are named even when scrolled away.
+  const char* hidden = std::strstr(label, "##");
+  annotate(Role::button, hidden ? std::string(label, size_t(hidden - label)) : std::string(label));
   ImGui::PopStyleVar(2);
   ImGui::PopStyleColor(5);
   ImGui::PopFont();

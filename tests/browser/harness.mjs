@@ -44,3 +44,106 @@ export async function openCourse({ browser, viewport = { width: 1280, height: 80
     async close() { await context.close(); if (!server) srv.close(); if (ownBrowser) await browser.close(); },
   };
 }
+
+export function assert(condition, message) {
+  if (!condition) throw new Error("assertion failed: " + message);
+}
+
+// ---- Driving the canvas through the published item list (window.DBC.items) ----
+
+export async function items(page) {
+  return page.evaluate(() => window.DBC.items);
+}
+
+export async function findItem(page, match) {
+  const test = typeof match === "function" ? match : (it) => it.label === match;
+  return (await items(page)).find(test);
+}
+
+// Waits until an item matching `match` exists (and optionally is visible).
+export async function waitForItem(page, match, { timeout = 10000, visible = false } = {}) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const it = await findItem(page, match);
+    if (it && (!visible || it.visible)) return it;
+    if (Date.now() > until) throw new Error("no item matching " + String(match) + " within " + timeout + " ms");
+    await page.waitForTimeout(50);
+  }
+}
+
+// Waits until the module has stopped drawing (it pauses when nothing moves), so what the page
+// reads reflects the last input.
+export async function settle(page, timeout = 5000) {
+  const until = Date.now() + timeout;
+  let last = -1, stable = 0;
+  while (Date.now() < until) {
+    const frames = await page.evaluate(() => window.DBC.frames);
+    stable = frames === last ? stable + 1 : 0;
+    if (stable >= 3) return;
+    last = frames;
+    await page.waitForTimeout(40);
+  }
+}
+
+// Scrolls the reader with the mouse wheel until the item is fully on screen, then clicks its
+// centre: the same input path a learner uses.
+export async function clickItem(page, match) {
+  const viewport = page.viewportSize();
+  for (let i = 0; i < 200; i++) {
+    const it = await waitForItem(page, match);
+    if (process.env.DEBUG_ITEMS) console.log("clickItem", JSON.stringify(it));
+    const inView = it.visible && it.y >= 70 && it.y + it.h <= viewport.height - 10;
+    if (inView) {
+      assert(!it.disabled, `item "${it.label}" is disabled`);
+      await page.mouse.click(it.x + it.w / 2, it.y + Math.min(it.h / 2, 20));
+      await settle(page);
+      return it;
+    }
+    const dy = it.y + it.h / 2 - viewport.height / 2;
+    await page.mouse.move(viewport.width * 0.6, viewport.height / 2);
+    await page.mouse.wheel(0, Math.max(-2000, Math.min(2000, dy)));
+    await settle(page);
+  }
+  throw new Error("could not bring item into view: " + String(match));
+}
+
+// Counts distinct colours in a screenshot of the page (WebGL content is really drawn).
+export async function canvasIsDrawn(page) {
+  const png = (await page.screenshot()).toString("base64");
+  return page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: "image/png" }));
+    const probe = document.createElement("canvas");
+    probe.width = 128; probe.height = 128;
+    const ctx = probe.getContext("2d");
+    ctx.drawImage(bitmap, 0, 0, 128, 128);
+    const d = ctx.getImageData(0, 0, 128, 128).data;
+    const colors = new Set();
+    for (let i = 0; i < d.length; i += 4) colors.add((d[i] >> 4) + "," + (d[i + 1] >> 4) + "," + (d[i + 2] >> 4));
+    return colors.size;
+  }, png);
+}
+
+// The quiz bank of a lesson as on disk, to know which shown option is right.
+export function quizBank(file) {
+  const quiz = JSON.parse(fs.readFileSync(path.join(ROOT, "content", file), "utf8"));
+  const plain = (s) => s.replace(/\\([*`\\])|\*\*|\*|`/g, (m, esc) => esc || "");
+  const correct = new Set(), wrong = new Set();
+  for (const q of quiz.questions) for (const o of q.options) (o.correct ? correct : wrong).add(plain(o.text));
+  return { correct, wrong };
+}
+
+// Answers the quiz on screen: `right` of the drawn questions correctly, the rest wrongly.
+export async function answerQuiz(page, bankFile, right) {
+  const bank = quizBank(bankFile);
+  const radios = (await items(page)).filter((it) => it.role === "radio");
+  assert(radios.length % 4 === 0 && radios.length > 0, "quiz options on screen: " + radios.length);
+  for (let q = 0; q < radios.length / 4; q++) {
+    const group = radios.slice(q * 4, q * 4 + 4);
+    const pick = group.find((o) => (q < right ? bank.correct : bank.wrong).has(o.label));
+    assert(pick, "could not classify the options of question " + (q + 1));
+    await clickItem(page, (it) => it.role === "radio" && it.id === pick.id);
+    const after = await waitForItem(page, (it) => it.id === pick.id && it.checked, { timeout: 5000 }).catch(() => null);
+    assert(after, "option is selected after the click: " + pick.label);
+  }
+}
