@@ -3,12 +3,15 @@
 # Each step checks for its result first, so a second run costs a few hundred milliseconds.
 
 APT_PACKAGES=(emscripten cmake ninja-build g++ nlohmann-json3-dev doctest-dev fonts-inter
-              fonts-jetbrains-mono python3-fonttools chromium dpkg-dev zip xz-utils)
+              fonts-jetbrains-mono python3 python3-fonttools chromium dpkg-dev zip xz-utils ca-certificates)
 SDL_VERSION="2.26.5+dfsg"
 IMGUI_VERSION="1.90.1+ds"
 
 install_apt_packages() {
   local missing=()
+  # Node comes from Debian unless the machine already has one (e.g. NodeSource's nodejs, which
+  # bundles npm and conflicts with Debian's npm package).
+  command -v node >/dev/null || missing+=(nodejs npm)
   for p in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done

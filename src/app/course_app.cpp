@@ -145,6 +145,15 @@ void CourseApp::persist() {
   }
 }
 
+void CourseApp::open_lab_lesson(const std::string& id) {
+  const course::LabRef* lab = session_ ? session_->course().lab(id) : nullptr;
+  if (!lab) return;
+  int k = session_->course().lesson_index(lab->lesson);
+  course::Outcome o = session_->apply(course::cmd::OpenLesson{k});
+  if (!o.applied) notice("This link opens the " + lab->title + " in lesson " + std::to_string(k + 1) + ". " + o.message, true);
+  load_lesson(k);
+}
+
 void CourseApp::notice(std::string text, bool warning) {
   for (const ui::Notice& n : notices_)
     if (n.text == text) return;

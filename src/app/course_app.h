@@ -31,6 +31,9 @@ class CourseApp {
   ui::ShellInput shell_input() const;
   const course::CourseSession* session() const { return session_.get(); }
   int restored_scroll() const { return restored_scroll_; }
+  void inform(std::string text, bool warning) { notice(std::move(text), warning); }
+  // Opens the lesson that hosts lab `id` if it is unlocked; otherwise says what unlocks it.
+  void open_lab_lesson(const std::string& id);
   // Bumped whenever something visible changed outside a frame (content arrived): redraw.
   uint64_t change_count() const { return changes_; }
 

@@ -11,11 +11,13 @@
 #include <imgui_internal.h>
 
 #include <cmath>
+#include <optional>
 
 #include "app/course_app.h"
 #include "platform/platform.h"
 #include "ui/fonts.h"
 #include "ui/item_registry.h"
+#include "ui/lab_host.h"
 #include "ui/shell.h"
 #include "ui/theme.h"
 
@@ -29,6 +31,8 @@ struct Runtime {
   SDL_Window* window = nullptr;
   app::CourseApp course;
   ui::CourseShell shell;
+  ui::LabHost labs;
+  double last_frame_ms = 0;
   ui::FontFiles font_files;
   int fonts_pending = 4;
   float font_ratio = 0, font_scale = 0;  // what the atlas was built for
@@ -100,6 +104,26 @@ void follow_theme() {
   }
 }
 
+// A lab's run goes into the URL fragment (so the address bar is the link) and the clipboard.
+void share_lab(const std::string& run) {
+  platform::set_url_fragment(run);
+  platform::clipboard_set(platform::page_url());
+  rt->course.inform("Link to this run copied. Opening it replays exactly what you did, with the same seed.", false);
+}
+
+// A link with a lab run in its fragment opens that lab in its lesson, replayed.
+void open_shared_lab() {
+  std::string fragment = platform::url_fragment();
+  if (fragment.empty()) return;
+  std::string lab_id;
+  std::string error = rt->labs.load_shared(fragment, &lab_id);
+  if (!error.empty()) {
+    rt->course.inform(error + " The lab starts from its defaults instead.", true);
+    return;
+  }
+  rt->course.open_lab_lesson(lab_id);
+}
+
 void render() {
   ImGui::Render();
   int fw = 0, fh = 0;
@@ -144,17 +168,22 @@ void frame() {
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
+  const double now_ms = platform::now_ms();
+  rt->labs.tick(rt->last_frame_ms > 0 ? now_ms - rt->last_frame_ms : 0);
+  rt->last_frame_ms = now_ms;
   ui::items().begin_frame();
   ImGui::NewFrame();
   ui::ShellOutput out;
-  rt->shell.draw(rt->course.shell_input(), out, nullptr);
+  rt->shell.draw(rt->course.shell_input(), out, &rt->labs);
   render();
   publish_items();
   rt->course.apply(out);
-  if (!out.commands.empty() || out.dismissed_notice >= 0 || out.animating) rt->settle = kSettleFrames;
+  if (!out.commands.empty() || out.dismissed_notice >= 0 || out.animating || rt->labs.animating()) rt->settle = kSettleFrames;
+  if (std::optional<std::string> link = rt->labs.take_share_request()) share_lab(*link);
 
   if (!rt->shown) {
     rt->shown = true;
+    open_shared_lab();
     rt->shell.reader().scroll_to(rt->course.session()->current_lesson(), float(rt->course.restored_scroll()));
     rt->settle = kSettleFrames;
     platform::app_ready();

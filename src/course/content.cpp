@@ -113,7 +113,9 @@ Block parse_block(const JsonValue& v, const Course& course) {
   } else if (type == "callout") {
     v.object({"type", "style", "title", "text"});
     b.type = BlockType::callout;
-    pick<CalloutStyle>(v.member("style"), v.string("style"),
+    std::string style = v.string("style");
+    if (v.member("style").is_string())
+      pick<CalloutStyle>(v.member("style"), style,
                        {{"tip", CalloutStyle::tip}, {"warning", CalloutStyle::warning},
                         {"example", CalloutStyle::example}, {"note", CalloutStyle::note}},
                        b.style);
@@ -175,7 +177,7 @@ Course parse_course(const std::string& text, Diagnostics& d) {
   c.title = non_empty(root, "title");
   c.subtitle = root.string("subtitle");
   JsonValue rule = root.member("pass_rule").object({"questions_per_attempt", "correct_to_pass"});
-  if (!rule.present()) root.member("pass_rule").error("missing required field \"pass_rule\" (an object)");
+  if (!root.has("pass_rule")) root.member("pass_rule").error("missing required field \"pass_rule\" (an object)");
   c.pass_rule.questions_per_attempt = int(rule.integer("questions_per_attempt", 1, 20, 3));
   c.pass_rule.correct_to_pass = int(rule.integer("correct_to_pass", 1, c.pass_rule.questions_per_attempt, 2));
 

@@ -27,8 +27,7 @@ struct JsonReader {
   std::string file;
   Diagnostics& diagnostics;
 
-  // Parses without exceptions; an invalid document gives a null value and an error with the
-  // byte offset the parser stopped at.
+  // Parses without exceptions; an invalid document gives a null value and an error.
   JsonValue parse(const std::string& text, nlohmann::json& storage);
   void error(const std::string& path, const std::string& message) { diagnostics.error(file, path, message); }
 };

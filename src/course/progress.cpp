@@ -36,7 +36,7 @@ void read_prefs(const JsonValue& prefs, Preferences& out) {
   if (!prefs.present()) return;
   prefs.object({"theme", "text_scale", "reduced_motion"});
   out.theme = theme_from(prefs.string("theme", "system"));
-  out.text_scale_percent = clamp(prefs.integer("text_scale", 50, 300, 100), 80, 160);
+  out.text_scale_percent = clamp(prefs.integer("text_scale", 50, 300, 100), kMinTextScale, kMaxTextScale);
   out.reduced_motion = prefs.boolean("reduced_motion");
 }
 
@@ -89,7 +89,7 @@ ProgressLoad load_progress(const std::string& saved, const Course& course) {
     root.object({"version", "seed", "current", "scroll", "lessons", "prefs"});
     p.learner_seed = parse_seed(root.string("seed"));
     p.current_lesson = current_or_first(root.string("current"), course);
-    p.scroll_px = clamp(root.integer("scroll", 0, 100000000), 0, 100000000);
+    p.scroll_px = clamp(root.integer("scroll", 0, kMaxScrollPx), 0, kMaxScrollPx);
     JsonValue lessons = root.member("lessons");
     if (lessons.present() && !lessons.is_object()) lessons.error("expected an object");
     read_lessons_v2(lessons, course, p);  // keys are lesson ids, checked against the course
@@ -274,7 +274,7 @@ ProgressImport import_code(const std::string& raw, const Course& course) {
   if (r.failed || r.pos != body.size()) { out.error = "This progress code is damaged (wrong length)."; return out; }
   p.current_lesson = current < int(course.lessons.size()) ? course.lessons[size_t(current)].id : current_or_first("", course);
   p.prefs.theme = theme >= 0 && theme <= 2 ? Theme(theme) : Theme::system;
-  p.prefs.text_scale_percent = clamp(scale, 80, 160);
+  p.prefs.text_scale_percent = clamp(scale, kMinTextScale, kMaxTextScale);
   p.prefs.reduced_motion = reduced != 0;
   return out;
 }

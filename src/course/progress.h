@@ -18,6 +18,8 @@
 namespace course {
 
 constexpr int kProgressVersion = 2;
+constexpr int kMaxScrollPx = 100000000;
+constexpr int kMinTextScale = 80, kMaxTextScale = 160;
 
 struct LessonProgress {
   bool visited = false;

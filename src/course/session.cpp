@@ -1,5 +1,7 @@
 #include "course/session.h"
 
+#include <algorithm>
+
 namespace course {
 
 CourseSession::CourseSession(Course course)
@@ -12,6 +14,15 @@ CourseSession::CourseSession(Course course)
 
 void CourseSession::restore(const Progress& p) {
   progress_ = p;
+  // A saved place in a lesson that is locked (edited storage, a code from another version)
+  // must not skip the gate: fall back to the furthest unlocked lesson.
+  int k = course_.lesson_index(progress_.current_lesson);
+  if (k < 0 || !lesson_unlocked(course_, progress_, k)) {
+    int last = 0;
+    for (int i = 0; i < int(course_.lessons.size()); ++i)
+      if (lesson_unlocked(course_, progress_, i)) last = i;
+    progress_.current_lesson = course_.lessons.empty() ? "" : course_.lessons[size_t(last)].id;
+  }
   for (int i = 0; i < int(quiz_states_.size()); ++i)
     if (quizzes_[size_t(i)]) start_attempt(i);
   ++revision_;
@@ -62,11 +73,12 @@ Outcome CourseSession::apply(const Command& c) {
           restore(imported.progress);
           return {true, "Progress restored from the code."};
         } else if constexpr (std::is_same_v<T, cmd::SetScroll>) {
-          progress_.scroll_px = std::max(0, v.scroll_px);
+          progress_.scroll_px = std::clamp(v.scroll_px, 0, kMaxScrollPx);
           ++scroll_revision_;
           return {};
         } else {
           progress_.prefs = v.prefs;
+          progress_.prefs.text_scale_percent = std::clamp(v.prefs.text_scale_percent, kMinTextScale, kMaxTextScale);
           ++revision_;
           return {};
         }

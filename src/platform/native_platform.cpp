@@ -55,6 +55,7 @@ double now_ms() { return std::chrono::duration<double, std::milli>(std::chrono::
 void clipboard_set(const std::string& text) { clipboard() = text; }
 std::string url_fragment() { return fragment(); }
 void set_url_fragment(const std::string& f) { fragment() = f; }
+std::string page_url() { return "http://localhost/#" + fragment(); }
 std::string url_query(const std::string&) { return ""; }
 bool prefers_dark() { return false; }
 bool prefers_reduced_motion() { return false; }

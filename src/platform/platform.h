@@ -37,6 +37,7 @@ uint64_t entropy64();                // seeds a new learner's quiz draws
 double now_ms();                     // wall clock, for animation only (never in sim/ or course/)
 void clipboard_set(const std::string& text);
 std::string url_fragment();          // without '#'
+std::string page_url();              // the full address, fragment included
 void set_url_fragment(const std::string& fragment);
 std::string url_query(const std::string& name);
 bool prefers_dark();

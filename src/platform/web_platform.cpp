@@ -39,6 +39,7 @@ EM_JS(void, dbc_js_fetch, (int id, const char* url), { DBC.fetchText(id, UTF8ToS
 EM_JS(double, dbc_js_entropy, (), { return DBC.entropy(); });
 EM_JS(void, dbc_js_clipboard_set, (const char* text), { DBC.copy(UTF8ToString(text)); });
 EM_JS(char*, dbc_js_fragment, (), { return dbcString(location.hash.replace(/^#/, "")); });
+EM_JS(char*, dbc_js_page_url, (), { return dbcString(location.href); });
 EM_JS(void, dbc_js_set_fragment, (const char* f), { DBC.setFragment(UTF8ToString(f)); });
 EM_JS(char*, dbc_js_query, (const char* name), {
   var v = new URLSearchParams(location.search).get(UTF8ToString(name));
@@ -92,6 +93,7 @@ uint64_t entropy64() {
 double now_ms() { return emscripten_get_now(); }
 void clipboard_set(const std::string& text) { dbc_js_clipboard_set(text.c_str()); }
 std::string url_fragment() { return take_string(dbc_js_fragment()); }
+std::string page_url() { return take_string(dbc_js_page_url()); }
 void set_url_fragment(const std::string& f) { dbc_js_set_fragment(f.c_str()); }
 std::string url_query(const std::string& name) { return take_string(dbc_js_query(name.c_str())); }
 bool prefers_dark() { return dbc_js_prefers_dark() != 0; }

@@ -69,7 +69,7 @@ void apply_theme(bool dark) {
   c[ImGuiCol_PopupBg] = v4(p.surface);
   c[ImGuiCol_Border] = v4(p.border);
   c[ImGuiCol_BorderShadow] = ImVec4(0, 0, 0, 0);
-  c[ImGuiCol_FrameBg] = v4(p.surface);
+  c[ImGuiCol_FrameBg] = v4(p.sidebar);
   c[ImGuiCol_FrameBgHovered] = v4(p.accent_soft);
   c[ImGuiCol_FrameBgActive] = v4(p.accent_soft);
   c[ImGuiCol_TitleBg] = v4(p.sidebar);

@@ -71,6 +71,20 @@ export async function waitForItem(page, match, { timeout = 10000, visible = fals
   }
 }
 
+// Scrolls the reader down (or up) until an item appears: off-screen blocks are not drawn, so
+// their widgets exist only once scrolled near.
+export async function scrollUntil(page, match, { direction = 1, maxSteps = 400 } = {}) {
+  const viewport = page.viewportSize();
+  for (let i = 0; i < maxSteps; i++) {
+    const it = await findItem(page, match);
+    if (it) return it;
+    await page.mouse.move(viewport.width * 0.6, viewport.height / 2);
+    await page.mouse.wheel(0, direction * viewport.height * 0.7);
+    await settle(page);
+  }
+  throw new Error("scrolled " + maxSteps + " steps without finding " + String(match));
+}
+
 // Waits until the module has stopped drawing (it pauses when nothing moves), so what the page
 // reads reflects the last input.
 export async function settle(page, timeout = 5000) {

@@ -1,0 +1,184 @@
+#include "ui/lab_host.h"
+
+#include <algorithm>
+
+#include "sim/fixture.h"
+#include "ui/fonts.h"
+#include "ui/theme.h"
+
+namespace ui {
+
+namespace {
+constexpr uint64_t kDefaultSeed = 42;
+// A frame never advances a lab by more than this, so a slow frame cannot jump past events the
+// learner wanted to watch.
+constexpr double kMaxStepMs = 100;
+}  // namespace
+
+LabSession* LabHost::session(const std::string& id) {
+  auto it = sessions_.find(id);
+  if (it != sessions_.end()) return &it->second;
+  const sim::LabInfo* info = sim::find_lab(id);
+  if (!info) return nullptr;
+  LabSession& s = sessions_[id];
+  std::string error;
+  s.lab = sim::Lab::create(sim::default_run(*info, kDefaultSeed), &error);
+  if (!s.lab) s.message = "This lab could not start: " + error;
+  return &s;
+}
+
+void LabHost::rebuild(LabSession& s, const sim::RunSpec& run, sim::TimeUs until_us) {
+  std::string error;
+  std::unique_ptr<sim::Lab> lab = sim::Lab::create(run, &error);
+  if (!lab) {
+    s.message = error;
+    return;
+  }
+  lab->advance_to(until_us);
+  s.lab = std::move(lab);
+}
+
+bool LabHost::draw(const std::string& id, float width) {
+  LabSession* s = session(id);
+  if (!s) return false;
+  s->drawn = true;
+  std::vector<LabIntent> intents;
+  ImGui::PushID(id.c_str());
+  if (s->lab) {
+    draw_lab_controls(*s, width, intents);
+    draw_lab_settings(*s, width, intents);
+    draw_cluster_view(*s, width, intents);
+    draw_timeline(*s, width, intents);
+    draw_lab_charts(*s, width);
+    draw_checkers(*s, width);
+    draw_goals(*s, width, intents);
+  }
+  if (!s->message.empty()) {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().danger), "%s", s->message.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  ImGui::PopID();
+  for (const LabIntent& i : intents) apply(*s, i);
+  return true;
+}
+
+void LabHost::apply(LabSession& s, const LabIntent& in) {
+  using K = LabIntent::Kind;
+  sim::Lab& lab = *s.lab;
+  const sim::TimeUs now = lab.now_us();
+  switch (in.kind) {
+    case K::play: s.playing = true; s.message.clear(); break;
+    case K::pause: s.playing = false; break;
+    case K::step:
+      s.playing = false;
+      lab.step();
+      s.horizon_us = std::max(s.horizon_us, lab.now_us());
+      break;
+    case K::speed: s.speed = in.number; break;
+    case K::seek: {
+      sim::TimeUs t = std::clamp<sim::TimeUs>(sim::TimeUs(in.number), 0, s.horizon_us);
+      if (t < now) rebuild(s, lab.run(), t);  // rewind = re-run from the log
+      else lab.advance_to(t);
+      break;
+    }
+    case K::issue: {
+      // Acting in the past branches: later commands of the old timeline are dropped.
+      if (now < s.horizon_us) {
+        rebuild(s, lab.run().truncated_after(now), now);
+        s.horizon_us = now;
+      }
+      std::string error;
+      if (!s.lab->issue(in.command, &error)) s.message = error;
+      else s.message.clear();
+      break;
+    }
+    case K::reset: {
+      sim::RunSpec run = lab.run();
+      run.commands.clear();
+      rebuild(s, run, 0);
+      s.horizon_us = 0;
+      s.playing = false;
+      s.message.clear();
+      break;
+    }
+    case K::reseed: {
+      sim::RunSpec run = lab.run();
+      run.seed = uint64_t(std::max(1.0, in.number));
+      run.commands.clear();
+      rebuild(s, run, 0);
+      s.horizon_us = 0;
+      break;
+    }
+    case K::setting: {
+      sim::RunSpec run = lab.run();
+      if (in.index < 0 || in.index >= int(run.settings.size())) break;
+      run.settings[size_t(in.index)] = in.value;
+      run.commands.clear();  // commands may name nodes the new settings do not have
+      rebuild(s, run, 0);
+      s.horizon_us = 0;
+      break;
+    }
+    case K::share: share_request_ = sim::encode_run(lab.run()); break;
+    case K::select: s.selected = in.index; break;
+    case K::demo: {
+      const auto& goals = lab.info().goals;
+      if (in.index < 0 || in.index >= int(goals.size())) break;
+      const sim::GoalSpec& g = goals[size_t(in.index)];
+      sim::RunSpec run = sim::default_run(lab.info(), lab.run().seed);
+      for (const auto& [key, value] : g.demo_settings) {
+        int k = sim::setting_index(lab.info(), key);
+        if (k >= 0) run.settings[size_t(k)] = value;
+      }
+      rebuild(s, run, 0);
+      sim::Fixture fixture(*s.lab);
+      g.demo(fixture);  // every move is logged, so the demonstration can be replayed and shared
+      s.horizon_us = s.lab->now_us();
+      s.playing = false;
+      break;
+    }
+  }
+  s.horizon_us = std::max(s.horizon_us, s.lab->now_us());
+}
+
+void LabHost::tick(double wall_dt_ms) {
+  for (auto& [id, s] : sessions_) {
+    if (s.playing && s.drawn && s.lab) {
+      double dt_ms = std::min(wall_dt_ms, kMaxStepMs) * s.speed;
+      sim::TimeUs target = s.lab->now_us() + sim::TimeUs(dt_ms * 1000.0);
+      s.lab->advance_to(target);
+      s.horizon_us = std::max(s.horizon_us, s.lab->now_us());
+    }
+    s.drawn = false;
+  }
+}
+
+bool LabHost::animating() const {
+  for (const auto& [id, s] : sessions_)
+    if (s.playing) return true;
+  return false;
+}
+
+std::string LabHost::load_shared(const std::string& fragment, std::string* lab_id) {
+  sim::RunSpec run;
+  std::string error;
+  if (!sim::decode_run(fragment, &run, &error)) return "The lab link could not be opened: " + error;
+  LabSession* s = session(run.lab);
+  if (!s) return "The lab link names a lab this version does not have.";
+  rebuild(*s, run, 0);
+  // Replay the shared commands, and a little beyond the last so its effect is visible.
+  sim::TimeUs end = run.commands.empty() ? 0 : run.commands.back().time_us + 2 * sim::kUsPerS;
+  s->lab->advance_to(end);
+  s->horizon_us = s->lab->now_us();
+  s->playing = false;
+  *lab_id = run.lab;
+  return "";
+}
+
+std::optional<std::string> LabHost::take_share_request() {
+  std::optional<std::string> r = std::move(share_request_);
+  share_request_.reset();
+  return r;
+}
+
+}  // namespace ui

@@ -1,0 +1,73 @@
+// LabHost: every interactive lab in the lessons, on the simulation engine (src/sim). It owns
+// one session per lab (the sim::Lab, play state, speed, view state), draws a lab when the reader
+// reaches its slot, and turns the panels' intents into sim commands. Panels never touch a
+// sim::Lab directly: they read it and push LabIntents, applied after drawing. Rewind and scrub
+// re-run the lab from its command log (sim::Lab is deterministic), so "the past" is exact.
+//
+//   ui::LabHost labs;
+//   labs.tick(wall_dt_ms);                 // before drawing: advance playing labs
+//   reader.draw(session, commands, &labs); // lab slots call labs.draw(id, width)
+//   if (labs.animating()) keep drawing frames;
+//   if (auto link = labs.take_share_request()) copy and put in the URL;
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/lab.h"
+#include "ui/lab_slot.h"
+
+namespace ui {
+
+// What a panel asks of a lab session.
+struct LabIntent {
+  enum class Kind { issue, play, pause, step, speed, seek, reset, reseed, setting, share, demo, select };
+  Kind kind = Kind::play;
+  sim::Command command;   // issue
+  double number = 0;      // speed factor, seek time (µs), new seed
+  int index = -1;         // setting index, goal index, selected node
+  int64_t value = 0;      // setting value
+};
+
+struct LabSession {
+  std::unique_ptr<sim::Lab> lab;
+  bool playing = false;
+  double speed = 1.0;            // simulated seconds per wall second
+  sim::TimeUs horizon_us = 0;    // furthest time reached (the scrubber's end)
+  float timeline_window_s = 1;   // how much simulated time the timeline shows
+  int selected = -1;             // node whose menu is open
+  std::string message;           // last refusal or error, shown under the controls
+  bool drawn = false;            // drawn this frame (only visible labs advance)
+};
+
+class LabHost : public LabSlots {
+ public:
+  bool draw(const std::string& id, float width) override;
+  void tick(double wall_dt_ms);
+  bool animating() const;
+  // Loads a shared run (the URL fragment); returns an error sentence or "" (then `lab_id` is set).
+  std::string load_shared(const std::string& fragment, std::string* lab_id);
+  std::optional<std::string> take_share_request();
+
+  LabSession* session(const std::string& id);  // created on first use; nullptr if no such lab
+
+ private:
+  void apply(LabSession& s, const LabIntent& intent);
+  void rebuild(LabSession& s, const sim::RunSpec& run, sim::TimeUs until_us);
+
+  std::map<std::string, LabSession> sessions_;
+  std::optional<std::string> share_request_;
+};
+
+// Panels (lab_views.cpp). Each reads the session and appends intents.
+void draw_lab_controls(const LabSession& s, float width, std::vector<LabIntent>& out);
+void draw_lab_settings(const LabSession& s, float width, std::vector<LabIntent>& out);
+void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>& out);
+void draw_timeline(const LabSession& s, float width, std::vector<LabIntent>& out);
+void draw_lab_charts(const LabSession& s, float width);
+void draw_checkers(const LabSession& s, float width);
+void draw_goals(const LabSession& s, float width, std::vector<LabIntent>& out);
+
+}  // namespace ui

@@ -1,0 +1,558 @@
+// The lab framework's panels: controls, settings, cluster view, timeline, charts, checkers and
+// goals. Each reads a LabSession and appends LabIntents; none changes the simulation itself.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "sim/checkers.h"
+#include "ui/fonts.h"
+#include "ui/item_registry.h"
+#include "ui/lab_host.h"
+#include "ui/rich_text.h"
+#include "ui/theme.h"
+#include "ui/widgets.h"
+
+namespace ui {
+
+namespace {
+
+using K = LabIntent::Kind;
+constexpr float kPi = 3.14159265f;
+
+ImVec4 col(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
+
+LabIntent intent(K kind) {
+  LabIntent i;
+  i.kind = kind;
+  return i;
+}
+
+LabIntent issue(sim::Verb verb, sim::NodeId a = sim::kNoNode, int32_t b = -1, int64_t value = 0) {
+  LabIntent i = intent(K::issue);
+  i.command.verb = verb;
+  i.command.a = a;
+  i.command.b = b;
+  i.command.value = value;
+  return i;
+}
+
+std::string seconds(sim::TimeUs t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f s", double(t) / 1e6);
+  return buf;
+}
+
+void section_label(const char* text) {
+  ImGui::PushFont(fonts().small);
+  ImGui::TextColored(col(palette().text_muted), "%s", text);
+  ImGui::PopFont();
+}
+
+// A row of small toggle buttons; returns the clicked index or -1.
+int segmented(const char* id, const char* const* names, int count, int current) {
+  const Palette& p = palette();
+  int clicked = -1;
+  ImGui::PushID(id);
+  ImGui::PushFont(fonts().small);
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(10, 5));
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(2, 6));
+  for (int i = 0; i < count; ++i) {
+    bool on = i == current;
+    ImGui::PushStyleColor(ImGuiCol_Button, col(on ? p.accent : p.surface));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, col(on ? p.accent_text : p.accent_soft));
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, col(p.accent_text));
+    ImGui::PushStyleColor(ImGuiCol_Text, col(on ? p.on_accent : p.text));
+    if (i > 0) ImGui::SameLine();
+    if (ImGui::Button(names[i])) clicked = i;
+    annotate(Role::radio, std::string(id) + ": " + names[i], on);
+    ImGui::PopStyleColor(4);
+  }
+  ImGui::PopStyleVar(2);
+  ImGui::PopFont();
+  ImGui::PopID();
+  return clicked;
+}
+
+ImU32 role_color(const sim::NodeView& n) {
+  const Palette& p = palette();
+  if (n.status == sim::NodeStatus::Crashed) return p.lock;
+  switch (n.role) {
+    case sim::Role::Primary:
+    case sim::Role::Leader: return p.accent;
+    case sim::Role::Candidate: return p.warning;
+    case sim::Role::Monitor: return p.note;
+    case sim::Role::Client: return p.tip;
+    default: return p.text_muted;
+  }
+}
+
+// Deterministic layout: database nodes on an arc, clients on the left, monitors on the right.
+std::vector<ImVec2> layout_nodes(const std::vector<sim::NodeView>& nodes, ImVec2 origin, ImVec2 size) {
+  std::vector<ImVec2> pos(nodes.size());
+  std::vector<size_t> dbs, clients, others;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    std::string kind = nodes[i].kind;
+    (kind == "client" ? clients : kind == "db" ? dbs : others).push_back(i);
+  }
+  ImVec2 c(origin.x + size.x * 0.5f, origin.y + size.y * 0.5f);
+  float rx = size.x * 0.26f, ry = size.y * 0.33f;
+  for (size_t k = 0; k < dbs.size(); ++k) {
+    float a = dbs.size() == 1 ? -kPi / 2 : -kPi / 2 + 2 * kPi * float(k) / float(dbs.size());
+    pos[dbs[k]] = ImVec2(c.x + rx * std::cos(a), c.y + ry * std::sin(a) + (dbs.size() == 2 ? ry * 0.5f : 0));
+  }
+  for (size_t k = 0; k < clients.size(); ++k)
+    pos[clients[k]] = ImVec2(origin.x + 52, origin.y + size.y * float(k + 1) / float(clients.size() + 1));
+  for (size_t k = 0; k < others.size(); ++k)
+    pos[others[k]] = ImVec2(origin.x + size.x - 56, origin.y + size.y * float(k + 1) / float(others.size() + 1));
+  return pos;
+}
+
+float segment_distance(ImVec2 p, ImVec2 a, ImVec2 b) {
+  ImVec2 ab(b.x - a.x, b.y - a.y), ap(p.x - a.x, p.y - a.y);
+  float len2 = ab.x * ab.x + ab.y * ab.y;
+  float t = len2 > 0 ? std::clamp((ap.x * ab.x + ap.y * ab.y) / len2, 0.0f, 1.0f) : 0;
+  float dx = a.x + ab.x * t - p.x, dy = a.y + ab.y * t - p.y;
+  return std::sqrt(dx * dx + dy * dy);
+}
+
+void arrow_head(ImDrawList* dl, ImVec2 from, ImVec2 to, ImU32 color, float size) {
+  float dx = to.x - from.x, dy = to.y - from.y, len = std::sqrt(dx * dx + dy * dy);
+  if (len < 1) return;
+  dx /= len;
+  dy /= len;
+  dl->AddTriangleFilled(to, ImVec2(to.x - dx * size - dy * size * 0.5f, to.y - dy * size + dx * size * 0.5f),
+                        ImVec2(to.x - dx * size + dy * size * 0.5f, to.y - dy * size - dx * size * 0.5f), color);
+}
+
+void node_menu(const LabSession& s, const std::vector<sim::NodeView>& nodes, std::vector<LabIntent>& out) {
+  if (!ImGui::BeginPopup("node menu")) return;
+  if (s.selected < 0 || s.selected >= int(nodes.size())) { ImGui::EndPopup(); return; }
+  const sim::NodeView& n = nodes[size_t(s.selected)];
+  const bool up = n.status == sim::NodeStatus::Up;
+  ImGui::PushFont(fonts().ui_bold);
+  ImGui::Text("%s \xC2\xB7 %s", n.name.c_str(), n.status == sim::NodeStatus::Up ? sim::role_name(n.role) : sim::status_name(n.status));
+  ImGui::PopFont();
+  ImGui::Separator();
+  if (n.status == sim::NodeStatus::Crashed) {
+    if (ImGui::MenuItem("Restart")) out.push_back(issue(sim::Verb::Restart, n.id));
+  } else {
+    if (ImGui::MenuItem("Crash (loses memory)")) out.push_back(issue(sim::Verb::Crash, n.id));
+    if (up && ImGui::MenuItem("Pause (like a long GC pause)")) out.push_back(issue(sim::Verb::Pause, n.id));
+    if (n.status == sim::NodeStatus::Paused && ImGui::MenuItem("Resume")) out.push_back(issue(sim::Verb::Resume, n.id));
+  }
+  if (std::string(n.kind) == "db") {
+    bool leads = n.role == sim::Role::Primary || n.role == sim::Role::Leader;
+    if (!leads && ImGui::MenuItem("Promote to primary (manual failover)")) out.push_back(issue(sim::Verb::Promote, n.id));
+    if (!leads && ImGui::MenuItem("Planned switchover to this node")) out.push_back(issue(sim::Verb::Switchover, n.id));
+    if (ImGui::MenuItem("Isolate from everyone")) {
+      LabIntent i = issue(sim::Verb::Partition);
+      i.command.value = int64_t(1) << n.id;
+      out.push_back(i);
+    }
+  }
+  if (std::string(n.kind) == "client") {
+    static int64_t next_value = 100;
+    if (ImGui::MenuItem("Write key 1")) out.push_back(issue(sim::Verb::Write, n.id, 1, ++next_value));
+    if (ImGui::MenuItem("Read key 1")) out.push_back(issue(sim::Verb::Read, n.id, 1));
+  }
+  if (ImGui::BeginMenu("Cut a link")) {
+    for (const sim::NodeView& o : nodes) {
+      if (o.id == n.id) continue;
+      std::string out_label = n.name + " \xE2\x86\x92 " + o.name, in_label = o.name + " \xE2\x86\x92 " + n.name;
+      if (ImGui::MenuItem(out_label.c_str())) out.push_back(issue(sim::Verb::Cut, n.id, o.id));
+      if (ImGui::MenuItem(in_label.c_str())) out.push_back(issue(sim::Verb::Cut, o.id, n.id));
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::MenuItem("Heal every link")) out.push_back(issue(sim::Verb::Heal));
+  ImGui::EndPopup();
+}
+
+void link_menu(const std::vector<sim::NodeView>& nodes, std::vector<LabIntent>& out, int a, int b) {
+  if (!ImGui::BeginPopup("link menu")) return;
+  if (a < 0 || b < 0 || a >= int(nodes.size()) || b >= int(nodes.size())) { ImGui::EndPopup(); return; }
+  const std::string& na = nodes[size_t(a)].name;
+  const std::string& nb = nodes[size_t(b)].name;
+  if (ImGui::MenuItem(("Cut " + na + " \xE2\x86\x92 " + nb).c_str())) out.push_back(issue(sim::Verb::Cut, a, b));
+  if (ImGui::MenuItem(("Cut " + nb + " \xE2\x86\x92 " + na).c_str())) out.push_back(issue(sim::Verb::Cut, b, a));
+  if (ImGui::MenuItem("Cut both ways")) {
+    out.push_back(issue(sim::Verb::Cut, a, b));
+    out.push_back(issue(sim::Verb::Cut, b, a));
+  }
+  if (ImGui::MenuItem("Heal this link")) {
+    out.push_back(issue(sim::Verb::Uncut, a, b));
+    out.push_back(issue(sim::Verb::Uncut, b, a));
+  }
+  ImGui::EndPopup();
+}
+
+}  // namespace
+
+void draw_lab_controls(const LabSession& s, float /*width*/, std::vector<LabIntent>& out) {
+  const sim::Lab& lab = *s.lab;
+  ImGui::Dummy(ImVec2(1, 6));
+  if (button(s.playing ? "Pause" : "Play", ButtonKind::primary, 84)) out.push_back(intent(s.playing ? K::pause : K::play));
+  ImGui::SameLine();
+  if (button("Step", ButtonKind::secondary)) out.push_back(intent(K::step));
+  ImGui::SameLine(0, 16);
+  static const char* kSpeeds[] = {"0.1\xC3\x97", "0.25\xC3\x97", "1\xC3\x97", "4\xC3\x97"};  // ×
+  static const double kSpeedValues[] = {0.1, 0.25, 1, 4};
+  int current = 0;
+  for (int i = 0; i < 4; ++i) if (std::fabs(s.speed - kSpeedValues[i]) < 1e-9) current = i;
+  ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 3);
+  int picked = segmented("Speed", kSpeeds, 4, current);
+  if (picked >= 0) { LabIntent i = intent(K::speed); i.number = kSpeedValues[picked]; out.push_back(i); }
+  ImGui::SameLine(0, 16);
+  ImGui::PushFont(fonts().mono);
+  ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 4);
+  ImGui::Text("t = %s", seconds(lab.now_us()).c_str());
+  ImGui::PopFont();
+  ImGui::SameLine(0, 16);
+  if (button("Reset", ButtonKind::quiet)) out.push_back(intent(K::reset));
+  ImGui::SameLine();
+  if (button("Copy link", ButtonKind::quiet)) out.push_back(intent(K::share));
+}
+
+void draw_lab_settings(const LabSession& s, float width, std::vector<LabIntent>& out) {
+  const sim::LabInfo& info = s.lab->info();
+  const sim::RunSpec& run = s.lab->run();
+  ImGui::Dummy(ImVec2(1, 4));
+  // Settings with named choices first (the lesson's concepts); numbers go under "More settings".
+  for (size_t i = 0; i < info.settings.size(); ++i) {
+    const sim::SettingSpec& spec = info.settings[i];
+    if (!spec.choices) continue;
+    ImGui::PushFont(fonts().small);
+    ImGui::TextColored(col(palette().text_muted), "%s", spec.key);
+    ImGui::PopFont();
+    ImGui::SameLine(96);
+    int v = segmented(spec.key, spec.choices, int(spec.max - spec.min + 1), int(run.settings[i] - spec.min));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", spec.doc);
+    if (v >= 0 && v + spec.min != run.settings[i]) {
+      LabIntent in = intent(K::setting);
+      in.index = int(i);
+      in.value = v + spec.min;
+      out.push_back(in);
+    }
+  }
+  ImGui::PushFont(fonts().small);
+  bool open = ImGui::TreeNodeEx("More settings", ImGuiTreeNodeFlags_SpanAvailWidth);
+  ImGui::PopFont();
+  if (!open) return;
+  for (size_t i = 0; i < info.settings.size(); ++i) {
+    const sim::SettingSpec& spec = info.settings[i];
+    if (spec.choices) continue;
+    int64_t v = run.settings[i];
+    ImGui::SetNextItemWidth(std::min(260.0f, width * 0.45f));
+    ImGuiSliderFlags flags = ImGuiSliderFlags_AlwaysClamp | (spec.max > 1000 ? ImGuiSliderFlags_Logarithmic : 0);
+    // Every change restarts the lab from t = 0 with the new value (cheap: nothing has happened yet).
+    if (ImGui::SliderScalar(spec.key, ImGuiDataType_S64, &v, &spec.min, &spec.max, "%lld", flags) && v != run.settings[i]) {
+      LabIntent in = intent(K::setting);
+      in.index = int(i);
+      in.value = v;
+      out.push_back(in);
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", spec.doc);
+  }
+  ImGui::TreePop();
+}
+
+void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>& out) {
+  const sim::Lab& lab = *s.lab;
+  const Palette& p = palette();
+  const std::vector<sim::NodeView> nodes = lab.nodes();
+  const float height = 300;
+  ImGui::Dummy(ImVec2(1, 6));
+  ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height), p.page, kRadius);
+  dl->AddRect(origin, ImVec2(origin.x + width, origin.y + height), p.border, kRadius);
+  std::vector<ImVec2> pos = layout_nodes(nodes, origin, ImVec2(width, height));
+
+  // Background button: clicks on a link open its menu.
+  ImGui::InvisibleButton("cluster", ImVec2(width, height));
+  static int link_a = -1, link_b = -1;
+  std::vector<sim::LinkView> links = lab.links();
+  auto is_cut = [&](int a, int b) {
+    for (const sim::LinkView& l : links) if (l.from == a && l.to == b) return l.cut;
+    return false;
+  };
+  auto drawn_link = [&](size_t a, size_t b) {
+    std::string ka = nodes[a].kind, kb = nodes[b].kind;
+    return (ka == "db" || kb == "db") && !(ka == "client" && kb == "client");
+  };
+  if (ImGui::IsItemClicked()) {
+    ImVec2 m = ImGui::GetMousePos();
+    float best = 8;
+    for (size_t a = 0; a < nodes.size(); ++a)
+      for (size_t b = a + 1; b < nodes.size(); ++b)
+        if (drawn_link(a, b) && segment_distance(m, pos[a], pos[b]) < best) {
+          best = segment_distance(m, pos[a], pos[b]);
+          link_a = int(a);
+          link_b = int(b);
+        }
+    if (best < 8) ImGui::OpenPopup("link menu");
+  }
+  // Links: faint when healthy, red and dashed-looking with an arrow per cut direction.
+  for (size_t a = 0; a < nodes.size(); ++a)
+    for (size_t b = a + 1; b < nodes.size(); ++b) {
+      if (!drawn_link(a, b)) continue;
+      bool ab = is_cut(int(a), int(b)), ba = is_cut(int(b), int(a));
+      if (!ab && !ba) {
+        dl->AddLine(pos[a], pos[b], (p.border & 0x00FFFFFF) | 0xB0000000, 1.0f);
+        continue;
+      }
+      dl->AddLine(pos[a], pos[b], p.danger, 2.0f);
+      ImVec2 mid((pos[a].x + pos[b].x) * 0.5f, (pos[a].y + pos[b].y) * 0.5f);
+      if (ab) arrow_head(dl, pos[a], ImVec2((mid.x + pos[b].x) * 0.5f, (mid.y + pos[b].y) * 0.5f), p.danger, 9);
+      if (ba) arrow_head(dl, pos[b], ImVec2((mid.x + pos[a].x) * 0.5f, (mid.y + pos[a].y) * 0.5f), p.danger, 9);
+      dl->AddText(fonts().ui_bold, fonts().ui_bold->FontSize, ImVec2(mid.x - 4, mid.y - 10), p.danger, "\xE2\x9C\x95");  // ✕
+    }
+  // Messages in flight, moving along their link.
+  const sim::TimeUs now = lab.now_us();
+  for (const sim::MessageView& m : lab.messages()) {
+    if (m.from < 0 || m.to < 0 || size_t(m.from) >= pos.size() || size_t(m.to) >= pos.size()) continue;
+    float f = m.deliver_us == sim::kNever ? 0.5f
+                                          : std::clamp(float(now - m.sent_us) / float(std::max<sim::TimeUs>(1, m.deliver_us - m.sent_us)), 0.0f, 1.0f);
+    ImVec2 a = pos[size_t(m.from)], b = pos[size_t(m.to)];
+    ImVec2 at(a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f);
+    dl->AddCircleFilled(at, 4.5f, p.accent, 12);
+    dl->AddCircle(at, 4.5f, p.surface, 12, 1.5f);
+  }
+  // Nodes: clickable cards.
+  ImVec2 after = ImGui::GetCursorScreenPos();
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const sim::NodeView& n = nodes[i];
+    bool db = std::string(n.kind) == "db";
+    ImVec2 half = db ? ImVec2(46, 28) : ImVec2(30, 18);
+    ImVec2 mn(pos[i].x - half.x, pos[i].y - half.y), mx(pos[i].x + half.x, pos[i].y + half.y);
+    ImGui::SetCursorScreenPos(mn);
+    ImGui::PushID(int(i));
+    bool clicked = ImGui::InvisibleButton("node", ImVec2(mx.x - mn.x, mx.y - mn.y));
+    std::string state = n.status == sim::NodeStatus::Up ? sim::role_name(n.role) : sim::status_name(n.status);
+    annotate(Role::button, n.name + ", " + state);
+    bool hovered = ImGui::IsItemHovered();
+    ImGui::PopID();
+    if (clicked) {
+      LabIntent sel = intent(K::select);
+      sel.index = int(i);
+      out.push_back(sel);
+      ImGui::OpenPopup("node menu");
+    }
+    ImU32 accent = role_color(n);
+    ImU32 fill = n.status == sim::NodeStatus::Crashed ? p.sidebar : p.surface;
+    dl->AddRectFilled(mn, mx, fill, 8);
+    dl->AddRect(mn, mx, hovered ? p.accent_text : accent, 8, 0, n.role == sim::Role::Primary || n.role == sim::Role::Leader ? 2.5f : 1.5f);
+    if (n.status == sim::NodeStatus::Paused) dl->AddRectFilled(mn, mx, (p.warning & 0x00FFFFFF) | 0x40000000, 8);
+    ImFont* f = fonts().ui_bold;
+    ImVec2 ts = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, n.name.c_str());
+    dl->AddText(f, f->FontSize, ImVec2(pos[i].x - ts.x * 0.5f, mn.y + (db ? 5 : 2)), p.heading, n.name.c_str());
+    char line[48];
+    if (db) std::snprintf(line, sizeof line, "%s e%lld", n.status == sim::NodeStatus::Up ? sim::role_name(n.role) : sim::status_name(n.status), (long long)n.epoch);
+    else std::snprintf(line, sizeof line, "%s", state.c_str());
+    ImFont* sf = fonts().small;
+    ImVec2 ls = sf->CalcTextSizeA(sf->FontSize, FLT_MAX, 0, line);
+    dl->AddText(sf, sf->FontSize, ImVec2(pos[i].x - ls.x * 0.5f, mn.y + (db ? 25 : 18)), accent, line);
+    if (db && n.status == sim::NodeStatus::Up && n.lag_entries > 0) {
+      char lag[32];
+      std::snprintf(lag, sizeof lag, "lag %lld", (long long)n.lag_entries);
+      dl->AddText(sf, sf->FontSize, ImVec2(mn.x, mx.y + 3), p.warning, lag);
+    }
+  }
+  ImGui::SetCursorScreenPos(after);
+  node_menu(s, nodes, out);
+  link_menu(nodes, out, link_a, link_b);
+  ImGui::PushFont(fonts().small);
+  ImGui::TextColored(col(p.text_muted), "Click a node to crash, pause, promote or isolate it; click a link to cut it in one or both directions.");
+  ImGui::PopFont();
+}
+
+void draw_timeline(const LabSession& s, float width, std::vector<LabIntent>& out) {
+  const sim::Lab& lab = *s.lab;
+  const Palette& p = palette();
+  const std::vector<sim::NodeView> nodes = lab.nodes();
+  const float lane_h = 22, label_w = 44;
+  const float height = lane_h * float(nodes.size()) + 24;
+  const sim::TimeUs t1 = std::max<sim::TimeUs>(lab.now_us(), sim::TimeUs(s.timeline_window_s * 1e6f));
+  const sim::TimeUs t0 = t1 - sim::TimeUs(s.timeline_window_s * 1e6f);
+  ImGui::Dummy(ImVec2(1, 4));
+  section_label("MESSAGE TIMELINE");
+  ImVec2 o = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(o, ImVec2(o.x + width, o.y + height), p.surface, 6);
+  const float x0 = o.x + label_w, x1 = o.x + width - 8;
+  auto x_of = [&](sim::TimeUs t) { return x0 + (x1 - x0) * float(double(t - t0) / double(t1 - t0)); };
+  auto y_of = [&](int node) { return o.y + 8 + lane_h * (float(node) + 0.5f); };
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    float y = y_of(int(i));
+    dl->AddLine(ImVec2(x0, y), ImVec2(x1, y), p.border);
+    dl->AddText(fonts().small, fonts().small->FontSize, ImVec2(o.x + 8, y - 8), role_color(nodes[i]), nodes[i].name.c_str());
+  }
+  // Arrows for deliveries inside the window (sends looked up from their message id), ops as bars.
+  const std::vector<sim::TraceEvent>& trace = lab.trace();
+  const sim::TimeUs look_back = 2 * sim::kUsPerS;
+  auto first = std::lower_bound(trace.begin(), trace.end(), t0 - look_back,
+                                [](const sim::TraceEvent& e, sim::TimeUs t) { return e.time_us < t; });
+  std::map<int64_t, sim::TimeUs> sent;
+  std::map<int64_t, sim::TimeUs> invoked;
+  ImGui::PushClipRect(ImVec2(x0, o.y), ImVec2(x1, o.y + height), true);
+  int drawn = 0;
+  for (auto it = first; it != trace.end() && it->time_us <= t1 && drawn < 600; ++it) {
+    const sim::TraceEvent& e = *it;
+    switch (e.kind) {
+      case sim::TraceKind::Send: sent[e.a] = e.time_us; break;
+      case sim::TraceKind::Deliver:
+      case sim::TraceKind::Drop: {
+        auto sit = sent.find(e.a);
+        if (sit == sent.end() || e.time_us < t0) break;
+        bool drop = e.kind == sim::TraceKind::Drop;
+        ImVec2 a(x_of(sit->second), y_of(e.peer)), b(x_of(e.time_us), y_of(e.node));
+        dl->AddLine(a, b, drop ? p.danger : (p.accent & 0x00FFFFFF) | 0x90000000, 1.0f);
+        if (!drop) arrow_head(dl, a, b, (p.accent & 0x00FFFFFF) | 0xC0000000, 5);
+        else dl->AddText(fonts().small, fonts().small->FontSize, ImVec2(b.x - 4, b.y - 8), p.danger, "\xE2\x9C\x95");
+        ++drawn;
+        break;
+      }
+      case sim::TraceKind::Invoke: invoked[e.a] = e.time_us; break;
+      case sim::TraceKind::Complete: {
+        auto iit = invoked.find(e.a);
+        sim::TimeUs start = iit == invoked.end() ? t0 : iit->second;
+        float y = y_of(e.node);
+        ImU32 c = e.code == 0 ? p.success : p.warning;
+        dl->AddRectFilled(ImVec2(x_of(start), y - 4), ImVec2(std::max(x_of(start) + 2, x_of(e.time_us)), y + 4), c, 3);
+        break;
+      }
+      case sim::TraceKind::Role:
+      case sim::TraceKind::Crash:
+      case sim::TraceKind::Restart: {
+        float x = x_of(e.time_us), y = y_of(e.node);
+        dl->AddCircleFilled(ImVec2(x, y), 5, e.kind == sim::TraceKind::Crash ? p.danger : p.note, 12);
+        break;
+      }
+      default: break;
+    }
+  }
+  for (const sim::Finding& f : lab.findings())
+    if (f.time_us >= t0 && f.time_us <= t1) dl->AddLine(ImVec2(x_of(f.time_us), o.y + 2), ImVec2(x_of(f.time_us), o.y + height - 18), p.danger, 2);
+  ImGui::PopClipRect();
+  dl->AddLine(ImVec2(x_of(lab.now_us()), o.y), ImVec2(x_of(lab.now_us()), o.y + height - 16), p.heading, 1.5f);
+  char l0[32], l1[32];
+  std::snprintf(l0, sizeof l0, "%.2f s", double(t0) / 1e6);
+  std::snprintf(l1, sizeof l1, "%.2f s", double(t1) / 1e6);
+  dl->AddText(fonts().small, fonts().small->FontSize, ImVec2(x0, o.y + height - 17), p.text_muted, l0);
+  ImVec2 l1s = fonts().small->CalcTextSizeA(fonts().small->FontSize, FLT_MAX, 0, l1);
+  dl->AddText(fonts().small, fonts().small->FontSize, ImVec2(x1 - l1s.x, o.y + height - 17), p.text_muted, l1);
+  ImGui::Dummy(ImVec2(width, height));
+
+  // The scrubber: dragging re-runs the lab to that time (rewind = re-run).
+  float t = float(double(lab.now_us()) / 1e6), horizon = float(double(std::max<sim::TimeUs>(s.horizon_us, 1)) / 1e6);
+  ImGui::SetNextItemWidth(width);
+  if (ImGui::SliderFloat("##time", &t, 0, horizon, "time %.3f s")) {
+    LabIntent i = intent(K::seek);
+    i.number = double(t) * 1e6;
+    out.push_back(i);
+  }
+  annotate(Role::slider, "Simulated time", false, t);
+}
+
+void draw_lab_charts(const LabSession& s, float width) {
+  const sim::Metrics& m = s.lab->metrics();
+  if (m.times_us.size() < 2) return;
+  const Palette& p = palette();
+  const ImU32 series_colors[] = {p.accent, p.warning, p.tip, p.note, p.danger, p.text_muted};
+  std::map<std::string, std::vector<size_t>> by_unit;
+  for (size_t i = 0; i < m.specs.size(); ++i) by_unit[m.specs[i].unit].push_back(i);
+  const size_t n = m.times_us.size(), window = std::min<size_t>(n, 300);
+  for (const auto& [unit, idx] : by_unit) {
+    ImGui::Dummy(ImVec2(1, 4));
+    std::string title;
+    for (size_t i : idx) title += (title.empty() ? "" : " \xC2\xB7 ") + m.specs[i].name;
+    section_label((title + " (" + unit + ")").c_str());
+    ImVec2 o = ImGui::GetCursorScreenPos();
+    const float h = 80;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(o, ImVec2(o.x + width, o.y + h), p.surface, 6);
+    int64_t vmax = 1;
+    for (size_t i : idx)
+      for (size_t k = n - window; k < n; ++k) vmax = std::max(vmax, m.series[i][k]);
+    int c = 0;
+    for (size_t i : idx) {
+      ImU32 color = series_colors[c++ % 6];
+      for (size_t k = n - window + 1; k < n; ++k) {
+        auto pt = [&](size_t kk) {
+          return ImVec2(o.x + 6 + (width - 12) * float(kk - (n - window)) / float(window - 1),
+                        o.y + h - 6 - (h - 16) * float(double(m.series[i][kk]) / double(vmax)));
+        };
+        dl->AddLine(pt(k - 1), pt(k), color, 1.5f);
+      }
+    }
+    char top[32];
+    std::snprintf(top, sizeof top, "%lld", (long long)vmax);
+    dl->AddText(fonts().small, fonts().small->FontSize, ImVec2(o.x + 8, o.y + 4), p.text_muted, top);
+    ImGui::Dummy(ImVec2(width, h));
+  }
+}
+
+void draw_checkers(const LabSession& s, float width) {
+  const Palette& p = palette();
+  const std::vector<sim::Finding>& findings = s.lab->findings();
+  ImGui::Dummy(ImVec2(1, 4));
+  section_label("CHECKERS (they read the trace; they never steer the protocol)");
+  int counts[sim::kFindingKinds] = {};
+  for (const sim::Finding& f : findings) counts[int(f.kind)]++;
+  static const char* kNames[] = {"Stale reads", "Acknowledged writes lost", "Split-brain", "Not linearizable"};
+  for (int k = 0; k < sim::kFindingKinds; ++k) {
+    bool bad = counts[k] > 0;
+    ImGui::PushFont(fonts().ui_bold);
+    ImGui::TextColored(col(bad ? p.danger : p.success), bad ? "\xE2\x9C\x97" : "\xE2\x9C\x93");  // ✗ ✓
+    ImGui::PopFont();
+    ImGui::SameLine();
+    ImGui::Text("%s: %d", kNames[k], counts[k]);
+    if (k % 2 == 0) ImGui::SameLine(width * 0.5f);
+  }
+  int shown = 0;
+  for (auto it = findings.rbegin(); it != findings.rend() && shown < 3; ++it, ++shown)
+    rich_text(sim::format_seconds(it->time_us) + ": " + it->text, width, ui_style(p.danger));
+}
+
+void draw_goals(const LabSession& s, float width, std::vector<LabIntent>& out) {
+  const Palette& p = palette();
+  std::vector<sim::GoalStatus> goals = s.lab->goals();
+  if (goals.empty()) return;
+  ImGui::Dummy(ImVec2(1, 6));
+  section_label("GUIDED GOALS");
+  for (size_t i = 0; i < goals.size(); ++i) {
+    const sim::GoalStatus& g = goals[i];
+    ImGui::PushID(int(i));
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 c(pos.x + 10, pos.y + 12);
+    if (g.met) {
+      dl->AddCircleFilled(c, 9, p.success, 20);
+      dl->AddLine(ImVec2(c.x - 4, c.y), ImVec2(c.x - 1, c.y + 3), p.on_accent, 2);
+      dl->AddLine(ImVec2(c.x - 1, c.y + 3), ImVec2(c.x + 4, c.y - 3), p.on_accent, 2);
+    } else {
+      dl->AddCircle(c, 9, p.text_muted, 20, 1.5f);
+    }
+    ImGui::SetCursorScreenPos(ImVec2(pos.x + 28, pos.y));
+    ImGui::BeginGroup();
+    TextStyle ts = ui_style(p.text);
+    ts.regular = fonts().ui_bold;
+    rich_text(g.title, width - 28 - 100, ts);
+    rich_text(g.hint, width - 28 - 100, ui_style(p.text_muted));
+    ImGui::EndGroup();
+    ImVec2 end = ImGui::GetCursorScreenPos();
+    ImGui::SetCursorScreenPos(ImVec2(pos.x + width - 92, pos.y));
+    if (button(("Show me##" + g.id).c_str(), ButtonKind::secondary, 92)) {
+      LabIntent d = intent(K::demo);
+      d.index = int(i);
+      out.push_back(d);
+    }
+    annotate(Role::button, "Show me: " + g.title);
+    ImGui::SetCursorScreenPos(end);
+    ImGui::PopID();
+  }
+}
+
+}  // namespace ui
