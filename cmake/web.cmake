@@ -25,7 +25,7 @@ target_link_options(dbcourse PRIVATE
   -sENVIRONMENT=web
   -sDYNAMIC_EXECUTION=0            # the page's CSP forbids eval
   -sFILESYSTEM=0                   # content and fonts come through fetch (src/platform)
-  -sEXPORTED_FUNCTIONS=_main,_malloc,_free,_dbc_fetch_done,_dbc_wake
+  -sEXPORTED_FUNCTIONS=_main,_malloc,_free,_dbc_fetch_done,_dbc_wake,_dbc_embed_command
   -sEXPORTED_RUNTIME_METHODS=lengthBytesUTF8,stringToUTF8,UTF8ToString
   --pre-js "${CMAKE_SOURCE_DIR}/web/pre.js")
 set_property(TARGET dbcourse APPEND PROPERTY LINK_DEPENDS "${CMAKE_SOURCE_DIR}/web/pre.js")
@@ -41,6 +41,13 @@ add_custom_command(
   DEPENDS dbcourse ${SITE_INPUTS} "${CMAKE_SOURCE_DIR}/scripts/lib/assemble_site.py"
   COMMENT "Assembling build/site")
 add_custom_target(site ALL DEPENDS "${CMAKE_SOURCE_DIR}/build/site/index.html")
+if(EXISTS "${CMAKE_SOURCE_DIR}/scripts/lib/package_scorm.py")
+  # build/course-scorm12.zip: the site as one SCORM 1.2 SCO for LMS upload.
+  add_custom_command(TARGET site POST_BUILD
+    COMMAND python3 "${CMAKE_SOURCE_DIR}/scripts/lib/package_scorm.py"
+            --site "${CMAKE_SOURCE_DIR}/build/site" --out "${CMAKE_SOURCE_DIR}/build/course-scorm12.zip"
+    COMMENT "Packaging build/course-scorm12.zip")
+endif()
 
 if(EXISTS "${CMAKE_SOURCE_DIR}/src/tools/sim_bench.cpp")
   # The simulation benchmark under node: events/s in wasm and the native-vs-wasm trace hashes.

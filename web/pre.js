@@ -6,6 +6,13 @@ function dbcString(s) {
   stringToUTF8(s, p, n);
   return p;
 }
+// A command from the embedding page (web/embed.js), e.g. {"type":"goto","lesson":2}.
+Module["dbcCommand"] = function (json) {
+  var p = dbcString(json);
+  Module["_dbc_embed_command"](p);
+  _free(p);
+  Module["_dbc_wake"]();
+};
 Module["dbcDeliver"] = function (id, res) {
   var bytes = res.bytes || new Uint8Array(0);
   var p = _malloc(bytes.length + 1);

@@ -54,9 +54,11 @@ def main() -> None:
     tmp.unlink()
 
     style_name = hashed_copy(web / "style.css", out)
-    html = (web / "index.html").read_text().replace("__APP_JS__", app_name).replace('href="style.css"', f'href="{style_name}"')
+    embed_name = hashed_copy(web / "embed.js", out)
+    html = (web / "index.html").read_text().replace("__APP_JS__", app_name).replace("__EMBED_JS__", embed_name)
+    html = html.replace('href="style.css"', f'href="{style_name}"')
     (out / "index.html").write_text(html)
-    for extra in web.glob("*.html"):
+    for extra in sorted(web.glob("*.html")):
         if extra.name != "index.html":
             shutil.copy(extra, out / extra.name)
     shutil.copytree(a.content, out / "content", ignore=shutil.ignore_patterns("*.md"))

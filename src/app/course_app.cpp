@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "platform/platform.h"
 
 namespace app {
@@ -44,6 +46,17 @@ void CourseApp::restore_progress() {
            "Use **Copy my progress code** before you leave, and paste it back next time.", true);
 
   course::ProgressLoad loaded = course::load_progress(saved, session_->course());
+  // Inside an LMS the progress it keeps (cmi.suspend_data) follows the learner between devices
+  // and wins over this browser's copy.
+  if (std::optional<std::string> lms = platform::lms_saved_progress()) {
+    course::ProgressImport imported = course::import_code(*lms, session_->course());
+    if (imported.error.empty()) {
+      loaded.progress = imported.progress;
+      loaded.status = course::LoadStatus::restored;
+    } else {
+      platform::console_log("LMS suspend_data ignored: " + imported.error);
+    }
+  }
   if (loaded.status == course::LoadStatus::corrupt) {
     platform::storage_set(kBackupKey, saved);
     platform::console_log("saved progress unreadable: " + loaded.detail);
@@ -134,6 +147,7 @@ void CourseApp::tick(double now_ms) {
 }
 
 void CourseApp::persist() {
+  if (saved_revision_ != session_->revision()) report();
   saved_revision_ = session_->revision();
   saved_scroll_revision_ = session_->scroll_revision();
   if (!storage_ok_) return;
@@ -143,6 +157,45 @@ void CourseApp::persist() {
     notice("Saving stopped working (" + error + "), so from now on progress lives in this tab only. "
            "Use **Copy my progress code** before you leave.", true);
   }
+}
+
+// The summary web/embed.js turns into SCORM values and postMessage events.
+void CourseApp::report() {
+  const course::Course& c = session_->course();
+  const course::Progress& p = session_->progress();
+  int best = 0;
+  nlohmann::json passed = nlohmann::json::array();
+  for (int i = 0; i < int(c.lessons.size()); ++i) {
+    auto it = p.lessons.find(c.lessons[size_t(i)].id);
+    if (it != p.lessons.end()) best += it->second.best_score;
+    if (course::lesson_passed(c, p, i)) passed.push_back(c.lessons[size_t(i)].id);
+  }
+  int max_score = c.pass_rule.questions_per_attempt * int(c.lessons.size());
+  nlohmann::json summary = {
+      {"lesson", session_->current_lesson() + 1},
+      {"lessonId", c.lessons[size_t(session_->current_lesson())].id},
+      {"lessons", int(c.lessons.size())},
+      {"passed", passed},
+      {"percent", course::percent_complete(c, p)},
+      {"completed", course::course_completed(c, p)},
+      {"score", max_score ? best * 100 / max_score : 0},
+      {"suspend", course::export_code(p, c)}};
+  platform::report_progress(summary.dump());
+}
+
+void CourseApp::embed_command(const std::string& json) {
+  if (!session_) return;
+  nlohmann::json cmd = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!cmd.is_object() || !cmd.contains("type") || !cmd["type"].is_string()) return;
+  const std::string type = cmd["type"].get<std::string>();
+  ui::ShellOutput out;
+  if (type == "goto" && cmd.contains("lesson") && cmd["lesson"].is_number_integer()) {
+    out.commands.push_back(course::cmd::OpenLesson{int(cmd["lesson"].get<int64_t>() - 1)});
+  } else if (type == "reset") {
+    out.commands.push_back(course::cmd::ResetProgress{});
+    out.commands.push_back(course::cmd::OpenLesson{0});
+  }
+  apply(out);
 }
 
 void CourseApp::open_lab_lesson(const std::string& id) {

@@ -34,6 +34,8 @@ class CourseApp {
   void inform(std::string text, bool warning) { notice(std::move(text), warning); }
   // Opens the lesson that hosts lab `id` if it is unlocked; otherwise says what unlocks it.
   void open_lab_lesson(const std::string& id);
+  // A command from the embedding page: {"type":"goto","lesson":2} or {"type":"reset"}.
+  void embed_command(const std::string& json);
   // Bumped whenever something visible changed outside a frame (content arrived): redraw.
   uint64_t change_count() const { return changes_; }
 
@@ -43,6 +45,7 @@ class CourseApp {
   void load_lesson(int k);
   void persist();
   void notice(std::string text, bool warning);
+  void report();
 
   std::string base_;
   std::unique_ptr<course::CourseSession> session_;

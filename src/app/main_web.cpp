@@ -33,6 +33,8 @@ struct Runtime {
   ui::CourseShell shell;
   ui::LabHost labs;
   double last_frame_ms = 0;
+  bool compact = false;     // ?embed=1: compact chrome for small frames
+  int content_height = -1;  // reported to an embedding page for sizing its iframe
   ui::FontFiles font_files;
   int fonts_pending = 4;
   float font_ratio = 0, font_scale = 0;  // what the atlas was built for
@@ -153,6 +155,10 @@ void frame() {
   follow_fonts();
   follow_theme();
   rt->course.tick(platform::now_ms());
+  for (const std::string& command : platform::take_embed_commands()) {
+    rt->course.embed_command(command);
+    events++;
+  }
   if (rt->course.change_count() != rt->seen_changes) {
     rt->seen_changes = rt->course.change_count();
     events++;
@@ -174,7 +180,13 @@ void frame() {
   ui::items().begin_frame();
   ImGui::NewFrame();
   ui::ShellOutput out;
-  rt->shell.draw(rt->course.shell_input(), out, &rt->labs);
+  ui::ShellInput input = rt->course.shell_input();
+  input.compact = rt->compact;
+  rt->shell.draw(input, out, &rt->labs);
+  if (out.content_height != rt->content_height) {
+    rt->content_height = out.content_height;
+    platform::report_content_height(out.content_height);
+  }
   render();
   publish_items();
   rt->course.apply(out);
@@ -205,6 +217,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void dbc_wake() {
 
 int main() {
   rt = new Runtime();
+  rt->compact = platform::url_query("embed") == "1";
   SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
     platform::show_fatal(std::string("The graphics system could not start: ") + SDL_GetError());

@@ -62,5 +62,9 @@ bool prefers_reduced_motion() { return false; }
 void app_ready() {}
 void show_fatal(const std::string&) {}
 void console_log(const std::string&) {}
+std::optional<std::string> lms_saved_progress() { return std::nullopt; }
+void report_progress(const std::string&) {}
+void report_content_height(int) {}
+std::vector<std::string> take_embed_commands() { return {}; }
 
 }  // namespace platform

@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace platform {
 
@@ -45,5 +46,16 @@ bool prefers_reduced_motion();
 void app_ready();                    // hides the loading screen
 void show_fatal(const std::string& message);  // replaces the canvas with a readable message
 void console_log(const std::string& message);
+
+// --- Embedding (web/embed.js): an LMS through SCORM 1.2, or a parent page through postMessage ---
+// The progress code kept in the LMS (cmi.suspend_data) when launched by one; it follows the
+// learner across devices, so it wins over this browser's storage.
+std::optional<std::string> lms_saved_progress();
+// A summary of progress after every change (JSON, see web/embed.js for the schema): the LMS gets
+// status, score and location; the parent page gets "progress", "lesson-passed", "completed".
+void report_progress(const std::string& summary_json);
+void report_content_height(int css_px);
+// Commands the embedding page sent (JSON strings), oldest first; empties the queue.
+std::vector<std::string> take_embed_commands();
 
 }  // namespace platform

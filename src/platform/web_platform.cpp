@@ -51,6 +51,29 @@ EM_JS(void, dbc_js_app_ready, (), { DBC.appReady(); });
 EM_JS(void, dbc_js_show_fatal, (const char* m), { DBC.fatal(UTF8ToString(m)); });
 EM_JS(void, dbc_js_console_log, (const char* m), { console.log(UTF8ToString(m)); });
 
+EM_JS(char*, dbc_js_lms_saved, (), {
+  var v = window.DBCEmbed ? window.DBCEmbed.savedProgress() : null;
+  return v ? dbcString(v) : 0;
+});
+EM_JS(void, dbc_js_report_progress, (const char* json), {
+  if (window.DBCEmbed) window.DBCEmbed.progressChanged(JSON.parse(UTF8ToString(json)));
+});
+EM_JS(void, dbc_js_report_height, (int px), {
+  if (window.DBCEmbed) window.DBCEmbed.contentHeight(px);
+});
+
+namespace {
+std::vector<std::string>& embed_commands() {
+  static std::vector<std::string> q;
+  return q;
+}
+}  // namespace
+
+// Called by web/embed.js with a command from the embedding page (origin already checked there).
+extern "C" EMSCRIPTEN_KEEPALIVE void dbc_embed_command(const char* json) {
+  if (json && embed_commands().size() < 64) embed_commands().push_back(json);
+}
+
 extern "C" EMSCRIPTEN_KEEPALIVE void dbc_fetch_done(int id, int status, const char* body, int length, const char* error) {
   auto it = pending_fetches().find(id);
   if (it == pending_fetches().end()) return;
@@ -101,5 +124,17 @@ bool prefers_reduced_motion() { return dbc_js_prefers_reduced_motion() != 0; }
 void app_ready() { dbc_js_app_ready(); }
 void show_fatal(const std::string& message) { dbc_js_show_fatal(message.c_str()); }
 void console_log(const std::string& message) { dbc_js_console_log(message.c_str()); }
+std::optional<std::string> lms_saved_progress() {
+  char* v = dbc_js_lms_saved();
+  if (!v) return std::nullopt;
+  return take_string(v);
+}
+void report_progress(const std::string& summary_json) { dbc_js_report_progress(summary_json.c_str()); }
+void report_content_height(int css_px) { dbc_js_report_height(css_px); }
+std::vector<std::string> take_embed_commands() {
+  std::vector<std::string> out;
+  out.swap(embed_commands());
+  return out;
+}
 
 }  // namespace platform

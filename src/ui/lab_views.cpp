@@ -109,6 +109,12 @@ std::vector<ImVec2> layout_nodes(const std::vector<sim::NodeView>& nodes, ImVec2
   return pos;
 }
 
+// A small ✕ drawn with lines (the subset fonts have no such glyph).
+void cross(ImDrawList* dl, ImVec2 c, float r, ImU32 color) {
+  dl->AddLine(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), color, 2);
+  dl->AddLine(ImVec2(c.x - r, c.y + r), ImVec2(c.x + r, c.y - r), color, 2);
+}
+
 float segment_distance(ImVec2 p, ImVec2 a, ImVec2 b) {
   ImVec2 ab(b.x - a.x, b.y - a.y), ap(p.x - a.x, p.y - a.y);
   float len2 = ab.x * ab.x + ab.y * ab.y;
@@ -271,6 +277,7 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
   std::vector<ImVec2> pos = layout_nodes(nodes, origin, ImVec2(width, height));
 
   // Background button: clicks on a link open its menu.
+  ImGui::SetNextItemAllowOverlap();  // the node buttons drawn on top take their own clicks
   ImGui::InvisibleButton("cluster", ImVec2(width, height));
   static int link_a = -1, link_b = -1;
   std::vector<sim::LinkView> links = lab.links();
@@ -307,7 +314,7 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
       ImVec2 mid((pos[a].x + pos[b].x) * 0.5f, (pos[a].y + pos[b].y) * 0.5f);
       if (ab) arrow_head(dl, pos[a], ImVec2((mid.x + pos[b].x) * 0.5f, (mid.y + pos[b].y) * 0.5f), p.danger, 9);
       if (ba) arrow_head(dl, pos[b], ImVec2((mid.x + pos[a].x) * 0.5f, (mid.y + pos[a].y) * 0.5f), p.danger, 9);
-      dl->AddText(fonts().ui_bold, fonts().ui_bold->FontSize, ImVec2(mid.x - 4, mid.y - 10), p.danger, "\xE2\x9C\x95");  // ✕
+      cross(dl, mid, 5, p.danger);
     }
   // Messages in flight, moving along their link.
   const sim::TimeUs now = lab.now_us();
@@ -410,7 +417,7 @@ void draw_timeline(const LabSession& s, float width, std::vector<LabIntent>& out
         ImVec2 a(x_of(sit->second), y_of(e.peer)), b(x_of(e.time_us), y_of(e.node));
         dl->AddLine(a, b, drop ? p.danger : (p.accent & 0x00FFFFFF) | 0x90000000, 1.0f);
         if (!drop) arrow_head(dl, a, b, (p.accent & 0x00FFFFFF) | 0xC0000000, 5);
-        else dl->AddText(fonts().small, fonts().small->FontSize, ImVec2(b.x - 4, b.y - 8), p.danger, "\xE2\x9C\x95");
+        else cross(dl, b, 3, p.danger);
         ++drawn;
         break;
       }

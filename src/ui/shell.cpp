@@ -43,7 +43,7 @@ void progress_bar(float fraction, float width, float height) {
 void CourseShell::draw(const ShellInput& in, ShellOutput& out, LabSlots* labs) {
   const course::CourseSession& s = *in.session;
   const ImGuiIO& io = ImGui::GetIO();
-  const bool narrow = io.DisplaySize.x < 900;
+  const bool narrow = io.DisplaySize.x < 900 || in.compact;
   const float bar_h = in.compact ? 48 : kTopBarHeight;
 
   bool completed = course::course_completed(s.course(), s.progress());
@@ -72,6 +72,7 @@ void CourseShell::draw(const ShellInput& in, ShellOutput& out, LabSlots* labs) {
   notices(in, out, io.DisplaySize.x - sidebar_w);
   if (show_completion_ && completed) completion(in, out);
   else reader_.draw(s, out.commands, labs);
+  out.content_height = int(bar_h + ImGui::GetScrollMaxY() + ImGui::GetWindowHeight());
   ImGui::EndChild();
 
   // Narrow screens: the lesson list slides over the reader.

@@ -32,6 +32,7 @@ struct ShellOutput {
   std::vector<course::Command> commands;
   int dismissed_notice = -1;
   bool animating = false;      // something moves (a transition): keep drawing frames
+  int content_height = 0;      // CSS px the page would need to show the reader without scrolling
 };
 
 class CourseShell {

@@ -89,11 +89,13 @@ export async function scrollUntil(page, match, { direction = 1, maxSteps = 400 }
 // reads reflects the last input.
 export async function settle(page, timeout = 5000) {
   const until = Date.now() + timeout;
-  let last = -1, stable = 0;
+  let last = -1, stable = 0, start = -1;
   while (Date.now() < until) {
     const frames = await page.evaluate(() => window.DBC.frames);
+    if (start < 0) start = frames;
     stable = frames === last ? stable + 1 : 0;
-    if (stable >= 3) return;
+    // Idle (nothing new for a few polls), or a running lab has drawn two fresh frames.
+    if (stable >= 3 || frames >= start + 3) return;
     last = frames;
     await page.waitForTimeout(40);
   }

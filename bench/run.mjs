@@ -1,0 +1,385 @@
+// The benchmark driver behind scripts/bench: measures the course (build/site) side by side with
+// the baseline (Dear ImGui's example_sdl2_opengl3, build/bench/baseline) in headless Chromium,
+// runs the simulation benchmarks, prints one table with the budgets and writes it as markdown.
+// Always exits 0 when it could measure (it is a report); exits 2 only if it could not run at all.
+//
+//   node bench/run.mjs [--site DIR] [--baseline DIR] [--sim-native EXE] [--sim-wasm JS]
+//                      [--out FILE] [--runs N] [--idle-seconds S] [--frame-seconds S]
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { launch, scrollUntil, clickItem, findItem, waitForItem } from "../tests/browser/harness.mjs";
+import { startServer } from "../scripts/lib/static_server.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const arg = (name, dflt) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : dflt; };
+const OPT = {
+  site: path.resolve(arg("--site", path.join(ROOT, "build/site"))),
+  baseline: path.resolve(arg("--baseline", path.join(ROOT, "build/bench/baseline"))),
+  simNative: path.resolve(arg("--sim-native", path.join(ROOT, "build/native-release/sim-bench"))),
+  simWasm: path.resolve(arg("--sim-wasm", path.join(ROOT, "build/web/sim-bench-node.js"))),
+  out: path.resolve(arg("--out", path.join(ROOT, "build/bench/report.md"))),
+  runs: Number(arg("--runs", "3")),
+  idleSeconds: Number(arg("--idle-seconds", "10")),
+  frameSeconds: Number(arg("--frame-seconds", "5")),
+};
+const VIEWPORT = { width: 1280, height: 800 };
+// Lesson 2 (replication) is current, lesson 1 passed: the reader opens where the lab is.
+const LAB_PROGRESS = JSON.stringify({
+  version: 2, seed: "00000000000000ff", current: "replication", scroll: 0,
+  lessons: { introduction: { visited: true, attempts: 1, best: 3, passed: true } },
+  prefs: { theme: "system", text_scale: 100, reduced_motion: false },
+});
+
+const say = (s) => process.stderr.write(`  ${s}\n`);
+const median = (xs) => { if (!xs.length) return NaN; const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const pct = (xs, p) => { if (!xs.length) return NaN; const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const ms = (n) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
+const notes = [];      // printed under the table
+const problems = [];   // things that went wrong while measuring
+
+// ---- In-page instrumentation (both pages, before any page script) ----------------------------
+// - #loading's class "done" (DBC.appReady: the first frame with lesson text was just drawn) and
+//   its `hidden` (the overlay is gone, 200 ms later), timed with performance.now();
+// - every requestAnimationFrame callback is wrapped to measure the main-loop work per frame;
+// - __bench.record(ms) samples frame timestamps with its own requestAnimationFrame loop.
+function instrument() {
+  const B = (window.__bench = { t: {}, work: [], recording: false });
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = function (cb) {
+    return raf(function (ts) {
+      const t0 = performance.now();
+      try { return cb(ts); } finally { if (B.recording) B.work.push([ts, performance.now() - t0]); }
+    });
+  };
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const el = r.target;
+      if (!el || el.id !== "loading") continue;
+      if (B.t.done == null && el.classList.contains("done")) B.t.done = performance.now();
+      if (B.t.hidden == null && el.hidden) B.t.hidden = performance.now();
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ["class", "hidden"] });
+  B.record = (duration) => new Promise((resolve) => {
+    const stamps = [];
+    B.work = [];
+    B.recording = true;
+    const start = performance.now();
+    const tick = (ts) => {
+      stamps.push(ts);
+      if (performance.now() - start < duration) raf(tick);
+      else {
+        B.recording = false;
+        const perFrame = new Map();
+        for (const [t, d] of B.work) perFrame.set(t, (perFrame.get(t) || 0) + d);
+        resolve({ stamps, work: [...perFrame.values()] });
+      }
+    };
+    raf(tick);
+  });
+}
+
+// ---- One page load ----------------------------------------------------------------------------
+// Opens `url` in a fresh context (empty cache), waits until `readyFn` in the page returns a
+// number (performance.now() of readiness), and returns the page plus what was fetched before.
+async function load(browser, { url, readyFn, storage = null, label }) {
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  await context.addInitScript(instrument);
+  if (storage) await context.addInitScript((s) => { for (const [k, v] of Object.entries(s)) localStorage.setItem(k, v); }, storage);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("requestfailed", (r) => errors.push("request failed: " + r.url()));
+  const bodies = new Map();  // url -> Promise<{status, bytes}>
+  page.on("response", (r) => {
+    if (!bodies.has(r.url())) bodies.set(r.url(), r.body().then((b) => ({ status: r.status(), bytes: b }), () => ({ status: r.status(), bytes: null })));
+  });
+  await page.goto(url);
+  let ready;
+  try {
+    ready = await (await page.waitForFunction(readyFn, null, { timeout: 60000, polling: 20 })).jsonValue();
+  } catch (e) {
+    await context.close();
+    throw new Error(`${label}: not ready within 60 s (${errors.join("; ") || e.message})`);
+  }
+  const t = await page.evaluate(() => window.__bench.t);
+  // What the page asked for before it was ready (resource timing: start < ready), with bodies.
+  const entries = await page.evaluate((r) => [
+    { name: location.href, start: 0 },
+    ...performance.getEntriesByType("resource").map((e) => ({ name: e.name, start: e.startTime })),
+  ].filter((e) => e.start < r), ready);
+  const files = [];
+  for (const e of entries) {
+    const b = bodies.has(e.name) ? await bodies.get(e.name) : { status: 0, bytes: null };
+    if (!b.bytes) { problems.push(`${label}: no body for ${e.name}`); continue; }
+    const rel = decodeURIComponent(new URL(e.name).pathname).replace(/^\//, "") || "index.html";
+    files.push({ name: rel, status: b.status, raw: b.bytes.length, gz: zlib.gzipSync(b.bytes, { level: 9 }).length });
+  }
+  return { context, page, errors, ready, t, files };
+}
+
+async function cpuOver(page, seconds) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const get = async () => Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+  const a = await get();
+  await page.waitForTimeout(seconds * 1000);
+  const b = await get();
+  await cdp.detach();
+  return { task: (b.TaskDuration - a.TaskDuration) * 1000, script: (b.ScriptDuration - a.ScriptDuration) * 1000, wall: (b.Timestamp - a.Timestamp) * 1000 };
+}
+
+async function frames(page, seconds) {
+  const { stamps, work } = await page.evaluate((d) => window.__bench.record(d), seconds * 1000);
+  const intervals = stamps.slice(1).map((s, i) => s - stamps[i]);
+  return { intervals, work, count: stamps.length };
+}
+
+// ---- Simulation benchmark (src/tools/sim_bench.cpp) -----------------------------------------
+function runSim(cmd, args, label) {
+  if (!fs.existsSync(args.length ? args[0] : cmd)) return { missing: true, raw: `${label}: ${args.length ? args[0] : cmd} not built` };
+  const t0 = Date.now();
+  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 600000, maxBuffer: 64 << 20 });
+  const raw = ((r.stdout || "") + (r.stderr ? "\n" + r.stderr : "")).trim();
+  if (r.status !== 0) return { failed: true, raw: `${label} exited with ${r.status ?? r.signal}:\n${raw}` };
+  return { ...parseSim(r.stdout || ""), raw, seconds: (Date.now() - t0) / 1000 };
+}
+
+// Reads events/s and per-lab re-run times from sim-bench's output. Accepts a JSON document or
+// text lines such as "events/s: 12345678", "12.3 M events/s", "replication-failover re-run 60 s: 4.2 ms".
+function parseSim(out) {
+  const res = { eventsPerSec: null, reruns: [] };
+  const text = out.trim();
+  try {
+    const j = JSON.parse(text);
+    const walk = (o, key) => {
+      if (o && typeof o === "object") { for (const [k, v] of Object.entries(o)) walk(v, k); return; }
+      if (typeof o !== "number") return;
+      if (/events?_?per_?s|events?\/s|eps/i.test(key || "")) res.eventsPerSec = Math.max(res.eventsPerSec || 0, o);
+    };
+    walk(j);
+    const labs = j.labs || j.reruns || [];
+    for (const l of Array.isArray(labs) ? labs : Object.entries(labs).map(([id, v]) => ({ id, ...(typeof v === "object" ? v : { ms: v }) }))) {
+      const v = l.rerun_ms ?? l.re_run_ms ?? l.ms ?? l.rerun;
+      if (typeof v === "number") res.reruns.push({ lab: l.id || l.name || "?", ms: v });
+    }
+    return res;
+  } catch { /* text */ }
+  const scale = { "": 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9 };
+  for (const line of text.split("\n")) {
+    const ev = /([\d][\d,._']*)\s*([kKMG]?)\s*(?:events?\s*\/\s*s|events?\s+per\s+second|ev\/s)/i.exec(line)
+      || /(?:events?\s*\/\s*s|events?[_ ]per[_ ]s(?:ec(?:ond)?)?)\s*[:=]?\s*([\d][\d,._']*)\s*([kKMG]?)/i.exec(line);
+    if (ev && !/re-?run/i.test(line)) {
+      const v = Number(ev[1].replace(/[,_']/g, "")) * scale[ev[2]];
+      if (Number.isFinite(v)) res.eventsPerSec = Math.max(res.eventsPerSec || 0, v);
+    }
+    if (/re-?run|replay/i.test(line)) {
+      const m = /([\d.]+)\s*ms\b/.exec(line);
+      if (m) res.reruns.push({ lab: (/([a-z0-9]+(?:-[a-z0-9]+)+)/.exec(line) || [, "?"])[1], ms: Number(m[1]) });
+    }
+  }
+  return res;
+}
+
+// ---- Main --------------------------------------------------------------------------------------
+const rows = [];
+const row = (metric, course, baseline, budget, met, note = "") => rows.push({ metric, course, baseline, budget, result: met === true ? "met" : "MISSED", note: met === null ? (note || "not measured") : note });
+
+for (const [what, dir] of [["course site", OPT.site], ["baseline", OPT.baseline]])
+  if (!fs.existsSync(path.join(dir, "index.html"))) { console.error(`bench: ${what} not built (${dir}/index.html missing)`); process.exit(2); }
+
+// 5. Simulation first, while no browser competes for the two cores.
+say("simulation benchmark (native, then wasm under node)");
+const simN = runSim(OPT.simNative, [], "native sim-bench");
+const simW = runSim(process.execPath, [OPT.simWasm], "wasm sim-bench");
+
+const siteSrv = await startServer({ root: OPT.site, port: 0 });
+const baseSrv = await startServer({ root: OPT.baseline, port: 0 });
+const courseUrl = `http://127.0.0.1:${siteSrv.address().port}/`;
+const baseUrl = `http://127.0.0.1:${baseSrv.address().port}/`;
+const courseReady = () => window.__bench && window.__bench.t.hidden != null && window.DBC && window.DBC.items.length > 0 && window.__bench.t.hidden;
+const baseReady = () => window.BENCH && window.BENCH.firstFrame != null && window.BENCH.firstFrame;
+
+const browser = await launch();
+const course = { loads: [], firstFrame: [], files: null, cpu: null, idleFrames: null, frames: null, errors: [] };
+const base = { loads: [], files: null, cpu: null, idleFrames: null, frames: null, errors: [] };
+try {
+  // 1-3. Cold loads, alternating course and baseline so drift on a shared machine hits both.
+  for (let i = 0; i < OPT.runs; i++) {
+    say(`load ${i + 1}/${OPT.runs}: course`);
+    const c = await load(browser, { url: courseUrl, readyFn: courseReady, label: "course" });
+    course.loads.push(c.ready);
+    course.firstFrame.push(c.t.done);
+    course.errors.push(...c.errors);
+    if (i === 0) {
+      course.files = c.files;
+      say(`course idle ${OPT.idleSeconds} s (main-thread CPU)`);
+      await c.page.waitForTimeout(1000);
+      const f0 = await c.page.evaluate(() => window.DBC.frames);
+      course.cpu = await cpuOver(c.page, OPT.idleSeconds);
+      course.idleFrames = (await c.page.evaluate(() => window.DBC.frames)) - f0;
+    }
+    await c.context.close();
+
+    say(`load ${i + 1}/${OPT.runs}: baseline`);
+    const b = await load(browser, { url: baseUrl, readyFn: baseReady, label: "baseline" });
+    base.loads.push(b.ready);
+    base.errors.push(...b.errors);
+    if (i === 0) {
+      base.files = b.files;
+      say(`baseline idle ${OPT.idleSeconds} s (main-thread CPU)`);
+      await b.page.waitForTimeout(1000);
+      const f0 = await b.page.evaluate(() => window.BENCH.frames);
+      base.cpu = await cpuOver(b.page, OPT.idleSeconds);
+      base.idleFrames = (await b.page.evaluate(() => window.BENCH.frames)) - f0;
+      const drawn = await b.page.evaluate(() => window.BENCH.errors);
+      if (drawn.length) problems.push("baseline printed: " + drawn.join(" | "));
+    }
+    await b.context.close();
+  }
+
+  // 4. Frame time: the lesson-2 lab at 4x against the baseline's demo window.
+  say("course: lesson 2 lab at 4×");
+  try {
+    const c = await load(browser, { url: courseUrl, readyFn: courseReady, storage: { "dbcourse.progress": LAB_PROGRESS }, label: "course (lab)" });
+    const { page } = c;
+    await scrollUntil(page, "Play");
+    const speed = (it) => it.label === "Speed: 4×" || (it.label || "").endsWith("4×");
+    await clickItem(page, speed);
+    // Play sits on the speed button's row, which clickItem just brought into view. (Not
+    // clickItem: it waits for the frames to stop, which they do not while the lab runs.)
+    const play = await waitForItem(page, "Play", { visible: true });
+    await page.mouse.click(play.x + play.w / 2, play.y + Math.min(play.h / 2, 20));
+    const pause = await waitForItem(page, "Pause", { timeout: 3000 }).catch(() => null);
+    if (!pause) throw new Error("the lab did not start (no Pause button after clicking Play)");
+    const speedNow = await findItem(page, speed);
+    if (speedNow && speedNow.checked === false) problems.push("course lab: the 4× speed item does not report itself as selected");
+    const f0 = await page.evaluate(() => window.DBC.frames);
+    course.frames = await frames(page, OPT.frameSeconds);
+    course.frames.drawn = (await page.evaluate(() => window.DBC.frames)) - f0;
+    course.frames.lab = "lesson 2's first lab";
+    course.errors.push(...c.errors);
+    await c.context.close();
+  } catch (e) {
+    problems.push("course lab frame time: " + (e && e.message ? e.message : e));
+  }
+  say("baseline: demo window");
+  {
+    const b = await load(browser, { url: baseUrl, readyFn: baseReady, label: "baseline (frames)" });
+    await b.page.waitForTimeout(1000);
+    const f0 = await b.page.evaluate(() => window.BENCH.frames);
+    base.frames = await frames(b.page, OPT.frameSeconds);
+    base.frames.drawn = (await b.page.evaluate(() => window.BENCH.frames)) - f0;
+    await b.context.close();
+  }
+} finally {
+  await browser.close();
+  siteSrv.close();
+  baseSrv.close();
+}
+
+// ---- Table ---------------------------------------------------------------------------------------
+// 1. Bytes before the first lesson is readable.
+{
+  const total = (fs_) => fs_.reduce((s, f) => s + f.gz, 0);
+  const ct = total(course.files), bt = total(base.files);
+  row("Download before readable (gzip -9, total)", kb(ct), kb(bt), "≤ 700 KB", ct <= 700 * 1024);
+}
+// 2. Time to first readable lesson vs the baseline's first frame.
+{
+  const c = median(course.loads), b = median(base.loads), cf = median(course.firstFrame);
+  row(`Time to first readable lesson (median of ${OPT.runs})`, ms(c), ms(b), `≤ 1.3× baseline (${ms(1.3 * b)})`, c <= 1.3 * b,
+    `${(c / b).toFixed(2)}×; lesson first drawn at ${ms(cf)}, overlay hidden ${ms(c - cf)} later`);
+}
+// 3. Idle CPU.
+{
+  const c = course.cpu.task, b = base.cpu.task;
+  row(`Main-thread CPU, ${OPT.idleSeconds} s idle (TaskDuration)`, ms(c), ms(b), `≤ 5% of baseline (${ms(0.05 * b)})`, c <= 0.05 * b,
+    `${((100 * c) / b).toFixed(1)}% of baseline; frames drawn: ${course.idleFrames} vs ${base.idleFrames}`);
+}
+// 4. Frame time.
+if (course.frames && base.frames) {
+  const cm = median(course.frames.intervals), bm = median(base.frames.intervals);
+  const c95 = pct(course.frames.intervals, 95), b95 = pct(base.frames.intervals, 95);
+  row("Frame interval, lab at 4× vs demo (median)", ms(cm), ms(bm), `≤ 1.5× baseline (${ms(1.5 * bm)})`, cm <= 1.5 * bm);
+  row("Frame interval, lab at 4× vs demo (p95)", ms(c95), ms(b95), `≤ 1.5× baseline (${ms(1.5 * b95)})`, c95 <= 1.5 * b95);
+  notes.push(`Frames: course drew ${course.frames.drawn} frames in ${OPT.frameSeconds} s (${course.frames.count} rAF ticks), baseline ${base.frames.drawn} (${base.frames.count}). ` +
+    `Main-loop work per frame (rAF callbacks): course median ${ms(median(course.frames.work))} / p95 ${ms(pct(course.frames.work, 95))}, ` +
+    `baseline median ${ms(median(base.frames.work))} / p95 ${ms(pct(base.frames.work, 95))}.`);
+} else {
+  row("Frame interval, lab at 4× vs demo (median)", "—", base.frames ? ms(median(base.frames.intervals)) : "—", "≤ 1.5× baseline", null);
+  row("Frame interval, lab at 4× vs demo (p95)", "—", base.frames ? ms(pct(base.frames.intervals, 95)) : "—", "≤ 1.5× baseline", null);
+}
+// 5. Simulation.
+const simRaw = [];
+{
+  const eps = (s) => (s.eventsPerSec != null ? `${(s.eventsPerSec / 1e6).toFixed(2)} M/s` : "—");
+  const why = (s) => (s.missing ? "not built" : s.failed ? "sim-bench failed (output below)" : "output not parseable (below)");
+  row("Simulation events/s, native (sim-bench)", eps(simN), "—", "≥ 5 M/s", simN.eventsPerSec == null ? null : simN.eventsPerSec >= 5e6, simN.eventsPerSec == null ? why(simN) : "");
+  row("Simulation events/s, wasm (node)", eps(simW), "—", "≥ 2 M/s", simW.eventsPerSec == null ? null : simW.eventsPerSec >= 2e6, simW.eventsPerSec == null ? why(simW) : "");
+  for (const [name, s] of [["wasm", simW], ["native", simN]]) {
+    const worst = s.reruns && s.reruns.length ? s.reruns.reduce((a, b) => (b.ms > a.ms ? b : a)) : null;
+    row(`Re-run of 60 simulated s, slowest lab (${name})`, worst ? `${ms(worst.ms)} (${worst.lab})` : "—", "—", "≤ 20 ms", worst ? worst.ms <= 20 : null,
+      worst ? `${s.reruns.length} labs: ` + s.reruns.map((r) => `${r.lab} ${ms(r.ms)}`).join(", ") : why(s));
+  }
+  for (const [name, s] of [["native", simN], ["wasm", simW]])
+    if (s.eventsPerSec == null || !s.reruns || !s.reruns.length) simRaw.push(`--- ${name} sim-bench output ---\n${s.raw || "(none)"}`);
+}
+
+const met = rows.filter((r) => r.result === "met").length;
+const missed = rows.length - met;
+const fileTable = (title, files) => [
+  `${title}:`,
+  ...files.map((f) => `  ${f.name.padEnd(44)} ${String(f.raw).padStart(9)} B raw  ${String(f.gz).padStart(8)} B gzip${f.status !== 200 ? `  (HTTP ${f.status})` : ""}`),
+  `  ${"total".padEnd(44)} ${String(files.reduce((s, f) => s + f.raw, 0)).padStart(9)} B raw  ${String(files.reduce((s, f) => s + f.gz, 0)).padStart(8)} B gzip`,
+];
+const errs = [...new Set(course.errors)].map((e) => "course: " + e).concat([...new Set(base.errors)].map((e) => "baseline: " + e));
+
+// Plain text.
+const cols = ["Metric", "Course", "Baseline", "Budget", "Result"];
+const cells = rows.map((r) => [r.metric, r.course, r.baseline, r.budget, r.result]);
+const width = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
+const line = (r) => r.map((c, i) => c.padEnd(width[i])).join("  ");
+const out = [];
+out.push(line(cols), width.map((w) => "-".repeat(w)).join("  "), ...cells.map(line), "");
+for (const r of rows) if (r.note) out.push(`* ${r.metric}: ${r.note}`);
+for (const n of notes) out.push(`* ${n}`);
+out.push("", ...fileTable("Course, fetched before the first lesson was readable", course.files), "",
+  ...fileTable("Baseline, fetched before its first frame", base.files));
+if (errs.length || problems.length) out.push("", "Problems while measuring:", ...problems.map((p) => "  " + p), ...errs.map((e) => "  " + e));
+if (simRaw.length) out.push("", ...simRaw);
+out.push("", `budgets: ${met} met, ${missed} missed`);
+console.log(out.join("\n"));
+
+// Markdown.
+const esc = (s) => String(s).replace(/\|/g, "\\|");
+const md = [
+  "# Speed and size: course vs Dear ImGui's example_sdl2_opengl3",
+  "",
+  `Measured by \`scripts/bench\` on ${new Date().toISOString()} (headless Chromium, SwiftShader WebGL2, viewport ${VIEWPORT.width}×${VIEWPORT.height}; ${(await import("node:os")).cpus().length} cores).`,
+  "",
+  `| ${cols.join(" | ")} |`, `|${cols.map(() => "---").join("|")}|`,
+  ...cells.map((r) => `| ${r.map(esc).join(" | ")} |`),
+  "",
+  ...rows.filter((r) => r.note).map((r) => `- ${r.metric}: ${r.note}`),
+  ...notes.map((n) => `- ${n}`),
+  "",
+  "## Files fetched before ready",
+  "",
+  "| Page | File | Raw bytes | gzip -9 bytes |", "|---|---|---:|---:|",
+  ...course.files.map((f) => `| course | ${esc(f.name)} | ${f.raw} | ${f.gz} |`),
+  `| course | **total** | ${course.files.reduce((s, f) => s + f.raw, 0)} | ${course.files.reduce((s, f) => s + f.gz, 0)} |`,
+  ...base.files.map((f) => `| baseline | ${esc(f.name)} | ${f.raw} | ${f.gz} |`),
+  `| baseline | **total** | ${base.files.reduce((s, f) => s + f.raw, 0)} | ${base.files.reduce((s, f) => s + f.gz, 0)} |`,
+  ...(errs.length || problems.length ? ["", "## Problems while measuring", "", ...problems.map((p) => "- " + p), ...errs.map((e) => "- " + e)] : []),
+  ...(simRaw.length ? ["", "## sim-bench output (not parsed)", "", "```", ...simRaw, "```"] : []),
+  "",
+  `budgets: ${met} met, ${missed} missed`,
+  "",
+];
+fs.mkdirSync(path.dirname(OPT.out), { recursive: true });
+fs.writeFileSync(OPT.out, md.join("\n"));
