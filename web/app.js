@@ -73,7 +73,26 @@ const DBC = (window.DBC = {
   },
   copy(text) {
     DBC.clipboard = text;
-    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(() => {});
+    // In a cross-origin iframe without allow="clipboard-write" the async API is forbidden (and
+    // Chrome logs an error even when the promise is caught): use the old synchronous path.
+    const policy = document.permissionsPolicy || document.featurePolicy;
+    const allowed = !(policy && policy.allowsFeature && !policy.allowsFeature("clipboard-write"));
+    if (allowed && navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).catch(() => DBC.copyFallback(text));
+    } else {
+      DBC.copyFallback(text);
+    }
+  },
+  copyFallback(text) {
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "offscreen";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } catch (e) { /* nothing more we can do */ }
+    area.remove();
+    document.getElementById("canvas").focus();
   },
   setFragment(f) {
     history.replaceState(null, "", f ? "#" + f : location.pathname + location.search);

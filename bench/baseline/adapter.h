@@ -9,6 +9,10 @@
 #undef SDL_INIT_GAMECONTROLLER
 #define SDL_INIT_GAMECONTROLLER 0u
 
-// With IMGUI_IMPL_OPENGL_ES3 defined (WebGL2, like the course) main.cpp takes its desktop branch
-// and asks for "#version 130", which WebGL2 rejects; nullptr lets the backend pick "#version 300 es".
+// With IMGUI_IMPL_OPENGL_ES3 defined (WebGL2, like the course) main.cpp takes its desktop branch:
+// - it asks SDL for a core-profile 3.0 context, which SDL's EGL path on emscripten cannot create
+//   (eglBindAPI(EGL_OPENGL_API) fails); an ES 3.0 context is what the course asks for (WebGL2);
+// - it asks the backend for "#version 130" shaders, which WebGL2 rejects; nullptr lets the backend
+//   pick "#version 300 es", as the course's does.
+#define SDL_GL_CONTEXT_PROFILE_CORE SDL_GL_CONTEXT_PROFILE_ES
 #define ImGui_ImplOpenGL3_Init(glsl_version) ImGui_ImplOpenGL3_Init(nullptr)

@@ -61,6 +61,8 @@ def main() -> None:
     for extra in sorted(web.glob("*.html")):
         if extra.name != "index.html":
             shutil.copy(extra, out / extra.name)
+    for extra in ("embed-example.js", "embed-example.css"):  # the example page's own files, unhashed
+        shutil.copy(web / extra, out / extra)
     shutil.copytree(a.content, out / "content", ignore=shutil.ignore_patterns("*.md"))
     (out / ".nojekyll").write_text("")  # GitHub Pages: serve files as they are
 

@@ -27,8 +27,11 @@ def site_files(site: pathlib.Path) -> list:
     files = []
     for p in sorted(site.rglob("*")):
         rel = p.relative_to(site).as_posix()
-        # Dot files (.nojekyll for GitHub Pages) mean nothing to an LMS.
-        if p.is_file() and not any(part.startswith(".") for part in rel.split("/")) and rel != "imsmanifest.xml":
+        # Dot files (.nojekyll for GitHub Pages) and the example of embedding the course in a web
+        # page (embed-example.*) mean nothing to an LMS.
+        if not p.is_file() or any(part.startswith(".") for part in rel.split("/")):
+            continue
+        if rel != "imsmanifest.xml" and not rel.startswith("embed-example."):
             files.append(rel)
     return files
 

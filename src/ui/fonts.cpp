@@ -7,8 +7,8 @@ FontSet g_fonts;
 
 // Latin-1 plus the punctuation, arrows and symbols of assets/fonts/glyphs.txt.
 const ImWchar kRanges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x2030, 0x203A, 0x20AC, 0x20AC, 0x2122, 0x2122,
-                           0x2190, 0x21FF, 0x2200, 0x22FF, 0x23F8, 0x23F8, 0x25A0, 0x25CF, 0x2713, 0x2717,
-                           0x27F3, 0x27F3, 0};
+                           0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25CF, 0x2713, 0x2717,
+                           0};
 
 ImFont* add(ImFontAtlas* atlas, const std::string& data, float size_px, float density) {
   ImFontConfig cfg;

@@ -185,7 +185,7 @@ void CourseShell::sidebar(const ShellInput& in, ShellOutput& out, float) {
       draw_check(dl, c0, 13, p.on_accent);
     } else if (unlocked) {
       dl->AddCircle(c0, 13, is_current ? p.accent : p.text_muted, 24, 1.5f);
-      char num[4];
+      char num[12];
       std::snprintf(num, sizeof num, "%d", i + 1);
       ImVec2 ns = fonts().ui_bold->CalcTextSizeA(fonts().ui_bold->FontSize, FLT_MAX, 0, num);
       dl->AddText(fonts().ui_bold, fonts().ui_bold->FontSize, ImVec2(c0.x - ns.x * 0.5f, c0.y - ns.y * 0.5f), is_current ? p.accent : p.text, num);

@@ -1,0 +1,140 @@
+// sim/checkers.h — safety checkers that read the trace and never steer the run (STYLE.md #5,
+// LogCabin RaftConsensusInvariants.cc, tigerbeetle state_checker.zig).
+//
+// Usage:
+//   sim::Checkers checkers(engine.names());
+//   engine.trace().add_sink(&checkers);                 // fed every record as it happens
+//   engine.run_until(t);
+//   for (const sim::Finding& f : checkers.findings()) puts(f.text.c_str());
+//   sim::LinearizabilityReport r = checkers.check_linearizability({});   // on demand, bounded
+//
+// What each checker reports (lesson 2 "replication lag may cause stale reads"; lesson 5 "split
+// brain", "prevent data loss"):
+//   StaleRead   a read returned a version older than a write that was acknowledged before the
+//               read was invoked (the version's own write completed before that write began).
+//   LostWrite   an acknowledged write is absent from the log of the newest primary (checked when
+//               a node becomes primary, and when a deposed primary acknowledges a write).
+//   SplitBrain  two nodes accepted client writes as primary during overlapping periods.
+//   NotLinearizable  a key's read/write history has no linearization (on demand, WGL).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "sim/linearizability.h"
+#include "sim/trace.h"
+#include "sim/types.h"
+
+namespace sim {
+
+enum class FindingKind : uint8_t { StaleRead, LostWrite, SplitBrain, NotLinearizable };
+constexpr int kFindingKinds = 4;
+const char* finding_kind_name(FindingKind kind);
+
+struct Finding {
+  FindingKind kind = FindingKind::StaleRead;
+  TimeUs time_us = 0;
+  NodeId node = kNoNode;   ///< the node at fault (served the read, lacks the write, ...)
+  NodeId other = kNoNode;  ///< the second node involved, if any
+  std::string text;        ///< one human sentence
+};
+
+/// Counters the labs' goals and metrics read.
+struct CheckerStats {
+  int64_t writes_acked = 0;
+  int64_t reads_acked = 0;
+  int64_t timeouts = 0;
+  /// Nodes that became primary of a newer epoch than any before (failovers and switchovers).
+  int64_t promotions = 0;
+  /// Note records per code (codes are protocol-defined, < 32).
+  std::array<int64_t, 32> notes{};
+};
+
+struct LinearizabilityReport {
+  Verdict verdict = Verdict::Linearizable;  ///< worst over all keys (Not > Unknown > Ok)
+  int keys_checked = 0;
+  int keys_unknown = 0;
+  std::vector<Finding> findings;
+};
+
+class Checkers : public TraceSink {
+ public:
+  explicit Checkers(std::vector<std::string> names);
+
+  void on_trace(const TraceEvent& e) override;
+
+  const std::vector<Finding>& findings() const { return findings_; }
+  int count(FindingKind kind) const { return counts_[static_cast<int>(kind)]; }
+  const CheckerStats& stats() const { return stats_; }
+
+  /// Acknowledged writes missing from `node`'s log right now (what a failover to it would lose).
+  int64_t acked_writes_missing_on(NodeId node) const;
+  /// Acknowledged writes present on no node but `node` (what crashing it would put at risk).
+  int64_t acked_writes_only_on(NodeId node) const;
+
+  /// One register history per key, in invocation order.
+  std::vector<RegisterOp> history(int32_t key) const;
+  /// Runs the bounded WGL check on every key's history.
+  LinearizabilityReport check_linearizability(const LinearizabilityLimits& limits) const;
+
+ private:
+  struct Op {
+    OpKind kind;
+    NodeId client;
+    int32_t key;
+    int64_t seq;
+    int64_t value;
+    int64_t write_id;  // write: own id; completed read: observed id
+    TimeUs invoke_us;
+    TimeUs complete_us;  // kNever until acknowledged
+    bool ok;
+    NodeId served_by;  // node that acknowledged it
+  };
+  struct Acked {  // a write acknowledged to its client, in acknowledgement order
+    TimeUs ack_us;
+    size_t op;
+    size_t latest_invoked;  // among this and earlier acks of the key, the op invoked last
+  };
+  struct NodeState {
+    bool primary = false;
+    int64_t epoch = 0;
+    TimeUs primary_since_us = 0;
+    TimeUs last_accept_us = -1;  // last client write accepted in the current primary stint
+    std::vector<int64_t> log;    // write ids by position (0 = noop)
+  };
+
+  void on_invoke(const TraceEvent& e);
+  void on_complete(const TraceEvent& e);
+  void on_role(const TraceEvent& e);
+  void on_append(const TraceEvent& e);
+  void check_stale_read(const Op& read);
+  void check_lost_on_primary(NodeId primary);
+  void check_accept_overlap(NodeId node, TimeUs t_us);
+  bool log_has(NodeId node, int64_t write_id) const;
+  std::vector<const Op*> key_ops(int32_t key) const;
+  void report(FindingKind kind, TimeUs t_us, NodeId node, NodeId other, std::string text);
+  std::string describe_write(const Op& w) const;
+
+  std::vector<std::string> names_;
+  std::vector<Finding> findings_;
+  std::array<int, kFindingKinds> counts_{};
+  CheckerStats stats_;
+  std::vector<Op> ops_;
+  std::vector<size_t> open_op_;  // per client: index of its latest invoked op
+  std::unordered_map<int64_t, size_t> write_op_;  // write id -> op (lookups only)
+  std::vector<std::vector<Acked>> acked_by_key_;
+  std::vector<size_t> acked_writes_;  // op indices, acknowledgement order
+  std::vector<NodeState> nodes_;
+  NodeId newest_primary_ = kNoNode;
+  int64_t newest_epoch_ = 0;
+  std::unordered_set<int64_t> reported_lost_;
+  std::set<std::tuple<NodeId, NodeId, int64_t, int64_t>> reported_split_;
+};
+
+}  // namespace sim

@@ -1,0 +1,130 @@
+// sim/trace.h — one compact record per simulated event, its one-line text form and a hash.
+//
+// Usage:
+//   sim::Trace& trace = engine.trace();
+//   uint64_t h = trace.hash();                       // FNV-1a over every record so far
+//   for (const sim::TraceEvent& e : trace.events())
+//     puts(sim::format_event(e, names, vocabulary).c_str());
+//   trace.add_sink(&checkers);                       // checkers read every record as it happens
+//
+// The trace is the single source for golden tests, failure dumps, checkers and the timeline view
+// (STYLE.md #11, tigerbeetle docs/about/internals/testing.md). Field meanings per kind:
+//
+//   kind      node    peer       code         x         y          a          b        c
+//   Send      from    to         -            msg type  -          msg id     arg a    arg b
+//   Deliver   to      from       -            msg type  -          msg id     arg a    arg b
+//   Drop      to      from       DropReason   msg type  -          msg id     arg a    arg b
+//   Duplicate from    to         -            msg type  -          msg id     arg a    arg b
+//   Timer     node    -          -            timer id  -          -          -        -
+//   Crash/Restart/Pause/Resume: node only.     Skew: a = skew_us.
+//   Net       from    to         NetChange    -         -          group/latency_us
+//   Role      node    -          Role         -         -          epoch
+//   Invoke    client  -          OpKind       key       -          op seq     value    write id
+//   Complete  client  served by  OpResult     key       OpKind     op seq     value    write id
+//   Append    node    -          AppendSource key       epoch      position   value    write id
+//   Truncate  node    -          -            -         -          new length removed
+//   Command   arg a   -          verb         arg b     -          value
+//   Note      node    peer       note code    -         -          a          b        c
+//
+// For a completed read, value/write id are those of the version the read observed (0 = initial).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/message.h"
+#include "sim/types.h"
+
+namespace sim {
+
+enum class TraceKind : uint8_t {
+  Send, Deliver, Drop, Duplicate, Timer, Crash, Restart, Pause, Resume, Skew, Net,
+  Role, Invoke, Complete, Append, Truncate, Command, Note
+};
+
+enum class DropReason : uint8_t {
+  Cut,       ///< the link from sender to receiver is cut (at send or on arrival)
+  Loss,      ///< random loss drawn from the link's loss_ppm
+  NodeDown,  ///< the receiver was crashed when the message arrived (or crashed while it was held)
+};
+
+enum class NetChange : uint8_t { Cut, Uncut, Partition, Heal, Latency };
+
+enum class OpKind : uint8_t { Write, Read };
+enum class OpResult : uint8_t {
+  Ok,       ///< acknowledged to the client
+  Timeout,  ///< no answer in time: the write may or may not have happened
+};
+
+/// Why a node appended a log entry: the split-brain checker counts only client writes a node
+/// accepted while acting as primary.
+enum class AppendSource : uint8_t { ClientWrite, Replicated, Noop };
+
+constexpr uint8_t kNoPeer = 0xFF;
+
+struct TraceEvent {
+  TimeUs time_us = 0;
+  TraceKind kind = TraceKind::Note;
+  uint8_t node = kNoPeer;
+  uint8_t peer = kNoPeer;
+  uint8_t code = 0;
+  int32_t x = 0;
+  int32_t y = 0;
+  int64_t a = 0;
+  int64_t b = 0;
+  int64_t c = 0;
+};
+
+/// Reads every record as it is appended. Sinks observe; they must never change the simulation.
+class TraceSink {
+ public:
+  virtual ~TraceSink() = default;
+  virtual void on_trace(const TraceEvent& event) = 0;
+};
+
+/// Protocol-specific words for trace lines and UI labels; each protocol family supplies one.
+struct Vocabulary {
+  /// Appends a short label for a message, e.g. "append #12 e1".
+  void (*message_label)(uint16_t type, const TraceArgs& args, std::string& out) = nullptr;
+  /// Name of a timer id, e.g. "heartbeat".
+  const char* (*timer_name)(int32_t timer) = nullptr;
+  /// Appends the text of a Note record (node names available for sentences).
+  void (*note_text)(const TraceEvent& e, const std::vector<std::string>& names,
+                    std::string& out) = nullptr;
+};
+
+class Trace {
+ public:
+  /// keep_events = false keeps only the hash and the sinks (long benchmark runs).
+  explicit Trace(bool keep_events = true) : keep_(keep_events) {}
+
+  void record(const TraceEvent& event);
+  void add_sink(TraceSink* sink) { sinks_.push_back(sink); }
+
+  /// FNV-1a of every record so far. With kept records it is computed lazily, on demand, so
+  /// that rebuilding a run for scrubbing does not pay for it.
+  uint64_t hash() const;
+  uint64_t count() const { return count_; }
+  const std::vector<TraceEvent>& events() const { return events_; }
+
+ private:
+  bool keep_;
+  mutable uint64_t hash_ = 0xCBF29CE484222325ull;  // FNV-1a 64 offset basis
+  mutable size_t hashed_ = 0;                      // kept records already folded into hash_
+  uint64_t count_ = 0;
+  std::vector<TraceEvent> events_;
+  std::vector<TraceSink*> sinks_;
+};
+
+/// FNV-1a 64 of one record's fields, little-endian, chained onto `hash` (platform independent).
+uint64_t fnv1a_event(uint64_t hash, const TraceEvent& event);
+
+/// One line, e.g. "1.204000 n1 send ->n2 append #12 e1 m345".
+std::string format_event(const TraceEvent& event, const std::vector<std::string>& names,
+                         const Vocabulary& vocabulary);
+
+/// 16 lowercase hex digits.
+std::string hex64(uint64_t v);
+
+}  // namespace sim

@@ -1,0 +1,150 @@
+// The lab as the UI sees it: views, metrics, guided goals (each demonstrated by its own fixture
+// moves), determinism across seeds, and a golden trace (etcd-io/raft testdata/*.txt style).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "sim/fixture.h"
+#include "sim/lab.h"
+#include "sim/replication.h"
+
+namespace {
+
+std::unique_ptr<sim::Lab> make(const std::string& text) {
+  sim::RunSpec run;
+  std::string error;
+  REQUIRE_MESSAGE(sim::decode_run(text, &run, &error), error);
+  std::unique_ptr<sim::Lab> lab = sim::Lab::create(run, &error);
+  REQUIRE_MESSAGE(lab != nullptr, error);
+  return lab;
+}
+
+}  // namespace
+
+TEST_CASE("labs are registered under the ids of content/course.json") {
+  CHECK(sim::find_lab("replication-failover") != nullptr);
+  CHECK(sim::find_lab("split-brain") != nullptr);
+  CHECK(sim::find_lab("no-such-lab") == nullptr);
+  for (const sim::LabInfo& info : sim::labs()) {
+    std::string error;
+    CHECK_MESSAGE(sim::validate_run(sim::default_run(info, 1), &error), error);
+    for (const sim::SettingSpec& s : info.settings) CHECK((s.def >= s.min && s.def <= s.max));
+  }
+}
+
+TEST_CASE("golden trace: the first events of split-brain seed 1") {
+  std::unique_ptr<sim::Lab> lab = make("v1;lab=split-brain;seed=1");
+  lab->advance_to(20 * sim::kUsPerMs);
+  std::string text;
+  for (size_t i = 0; i < 16; ++i) text += lab->trace_line(lab->trace()[i]) + "\n";
+  CHECK(text ==
+        "0.000000 n1 role secondary e1\n"
+        "0.000000 n1 send ->mon hb e1 #0 m1\n"
+        "0.000000 n2 role secondary e1\n"
+        "0.000000 n2 send ->mon hb e1 #0 m2\n"
+        "0.000000 n3 role secondary e1\n"
+        "0.000000 n3 send ->mon hb e1 #0 m3\n"
+        "0.000000 mon role monitor e1\n"
+        "0.005461 mon deliver <-n1 hb e1 #0 m1\n"
+        "0.005461 mon send ->n1 view e1 n1 m4\n"
+        "0.005643 mon deliver <-n3 hb e1 #0 m3\n"
+        "0.005643 mon send ->n3 view e1 n1 m5\n"
+        "0.005956 mon deliver <-n2 hb e1 #0 m2\n"
+        "0.005956 mon send ->n2 view e1 n1 m6\n"
+        "0.010782 n3 deliver <-mon view e1 n1 m5\n"
+        "0.011079 n1 deliver <-mon view e1 n1 m4\n"
+        "0.011079 n1 role primary e1\n");
+}
+
+TEST_CASE("different seeds give different runs; the same seed the same one") {
+  std::unique_ptr<sim::Lab> a = make("v1;lab=split-brain;seed=1"), b = make("v1;lab=split-brain;seed=2"),
+                            c = make("v1;lab=split-brain;seed=1");
+  for (sim::Lab* lab : {a.get(), b.get(), c.get()}) lab->advance_to(5 * sim::kUsPerS);
+  CHECK(a->trace_hash() != b->trace_hash());
+  CHECK(a->trace_hash() == c->trace_hash());
+  CHECK(a->trace_text() == c->trace_text());
+}
+
+TEST_CASE("views: nodes, links, messages in flight") {
+  std::unique_ptr<sim::Lab> lab = make("v1;lab=replication-failover;seed=3;apply_ms=500;rate=100");
+  sim::Fixture f(*lab);
+  f.run_for(2 * sim::kUsPerS);
+  const std::vector<sim::NodeView> nodes = lab->nodes();
+  REQUIRE(nodes.size() == 6);  // n1 n2 n3 mon c1 c2
+  CHECK(nodes[0].name == "n1");
+  CHECK(nodes[0].role == sim::Role::Primary);
+  CHECK(nodes[0].epoch == 1);
+  CHECK(nodes[3].role == sim::Role::Monitor);
+  CHECK(std::string(nodes[4].kind) == "client");
+  CHECK(nodes[1].role == sim::Role::Secondary);
+  CHECK(nodes[1].applied_pos <= nodes[1].log_length);
+  CHECK(nodes[1].lag_us < 600 * sim::kUsPerMs);  // apply delay + a little network
+  f.cut(f.node("n1"), f.node("n2"));
+  int cut = 0;
+  for (const sim::LinkView& l : lab->links()) cut += l.cut ? 1 : 0;
+  CHECK(lab->links().size() == 30);
+  CHECK(cut == 1);
+  const std::vector<sim::MessageView> flying = lab->messages();
+  REQUIRE_FALSE(flying.empty());
+  for (size_t i = 1; i < flying.size(); ++i) CHECK(flying[i - 1].deliver_us <= flying[i].deliver_us);
+  CHECK_FALSE(flying[0].label.empty());
+  f.pause(f.node("n3"));
+  f.run_for(300 * sim::kUsPerMs);
+  CHECK(lab->nodes()[2].status == sim::NodeStatus::Paused);
+  CHECK(lab->messages().back().deliver_us == sim::kNever);  // held by the paused node
+}
+
+TEST_CASE("metrics: lag per replica, throughput and findings, sampled every 100 ms") {
+  std::unique_ptr<sim::Lab> lab = make("v1;lab=replication-failover;seed=5;apply_ms=400;rate=50");
+  lab->advance_to(3 * sim::kUsPerS);
+  const sim::Metrics& m = lab->metrics();
+  REQUIRE(m.specs.size() == 2 + 3);
+  CHECK(m.specs[0].name == "throughput");
+  CHECK(m.specs[2].name == "lag n1");
+  CHECK(m.times_us.size() == 31);
+  for (const std::vector<int64_t>& series : m.series) CHECK(series.size() == m.times_us.size());
+  int64_t max_lag_ms = 0, max_throughput = 0;
+  for (size_t k = 0; k < m.times_us.size(); ++k) {
+    max_lag_ms = std::max(max_lag_ms, m.series[3][k]);
+    max_throughput = std::max(max_throughput, m.series[0][k]);
+    CHECK(m.series[2][k] == 0);  // the primary has no lag
+  }
+  CHECK(max_lag_ms >= 300);
+  CHECK(max_lag_ms < 600);
+  CHECK(max_throughput > 0);
+}
+
+TEST_CASE("every guided goal is unmet at the start and met by its demonstration") {
+  for (const sim::LabInfo& info : sim::labs()) {
+    for (const sim::GoalSpec& goal : info.goals) {
+      sim::RunSpec run = sim::default_run(info, 11);
+      for (const auto& setting : goal.demo_settings)
+        run.settings[static_cast<size_t>(sim::setting_index(info, setting.first))] = setting.second;
+      std::string error;
+      std::unique_ptr<sim::Lab> lab = sim::Lab::create(run, &error);
+      REQUIRE_MESSAGE(lab != nullptr, error);
+      const std::string name = std::string(info.id) + " / " + goal.id;
+      INFO(name);
+      CHECK_FALSE(goal.met(*lab));
+      sim::Fixture f(*lab);
+      goal.demo(f);
+      CHECK(f.last_error().empty());
+      INFO(sim::encode_run(lab->run()));
+      CHECK(goal.met(*lab));
+      bool reported = false;
+      for (const sim::GoalStatus& g : lab->goals()) reported |= g.id == goal.id && g.met;
+      CHECK(reported);
+    }
+  }
+}
+
+TEST_CASE("fixture: step_until_primary finds the new primary after a crash") {
+  std::unique_ptr<sim::Lab> lab = make("v1;lab=split-brain;seed=2");
+  sim::Fixture f(*lab);
+  CHECK(f.step_until_primary(sim::kUsPerS) == f.node("n1"));
+  f.crash(f.node("n1"));
+  const sim::NodeId next = f.step_until_primary(lab->now_us() + 5 * sim::kUsPerS, f.node("n1"));
+  CHECK((next == f.node("n2") || next == f.node("n3")));
+  CHECK(lab->now_us() > 1 * sim::kUsPerS);  // waited for the failover timeout
+  CHECK(f.step_until_primary(lab->now_us() + sim::kUsPerS, next) == sim::kNoNode);
+}
