@@ -85,8 +85,9 @@ function instrument() {
 
 // ---- One page load ----------------------------------------------------------------------------
 // Opens `url` in a fresh context (empty cache), waits until `readyFn` in the page returns a
-// number (performance.now() of readiness), and returns the page plus what was fetched before.
-async function load(browser, { url, readyFn, storage = null, label }) {
+// number (performance.now()), and returns the page plus what was requested before readiness
+// (__bench.t[cutoff] if given, else the number readyFn returned).
+async function load(browser, { url, readyFn, cutoff = null, storage = null, label }) {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   await context.addInitScript(instrument);
   if (storage) await context.addInitScript((s) => { for (const [k, v] of Object.entries(s)) localStorage.setItem(k, v); }, storage);
@@ -112,7 +113,7 @@ async function load(browser, { url, readyFn, storage = null, label }) {
   const entries = await page.evaluate((r) => [
     { name: location.href, start: 0, end: performance.getEntriesByType("navigation")[0].responseEnd },
     ...performance.getEntriesByType("resource").map((e) => ({ name: e.name, start: e.startTime, end: e.responseEnd })),
-  ].filter((e) => e.start < r), ready);
+  ].filter((e) => e.start < r), cutoff ? t[cutoff] : ready);
   // Where the time went: when the downloads were done, and the wasm in particular.
   t.fetched = Math.max(0, ...entries.map((e) => e.end || 0));
   t.wasm = Math.max(0, ...entries.filter((e) => /\.wasm$/.test(e.name)).map((e) => e.end || 0));
@@ -144,11 +145,27 @@ async function frames(page, seconds) {
 }
 
 // ---- Simulation benchmark (src/tools/sim_bench.cpp) -----------------------------------------
+// emscripten's node output is CommonJS, but the repository's package.json says "type": "module",
+// so `node build/web/sim-bench-node.js` fails (__dirname is not defined in ES module scope). Run
+// a .cjs copy next to a copy of its .wasm in build/bench/sim-wasm/ instead.
+function asCommonJs(js) {
+  if (!fs.existsSync(js)) return js;
+  const wasm = js.replace(/\.js$/, ".wasm");
+  const dir = path.join(path.dirname(OPT.out), "sim-wasm");
+  fs.mkdirSync(dir, { recursive: true });
+  const cjs = path.join(dir, path.basename(js).replace(/\.js$/, ".cjs"));
+  fs.copyFileSync(js, cjs);
+  if (fs.existsSync(wasm)) fs.copyFileSync(wasm, path.join(dir, path.basename(wasm)));
+  return cjs;
+}
 function runSim(cmd, args, label) {
-  if (!fs.existsSync(args.length ? args[0] : cmd)) return { missing: true, raw: `${label}: ${args.length ? args[0] : cmd} not built` };
+  const file = args.length ? args[args.length - 1] : cmd;
+  if (!fs.existsSync(file)) return { missing: true, raw: `${label}: ${file} not built` };
   const t0 = Date.now();
   const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 600000, maxBuffer: 64 << 20 });
-  const raw = ((r.stdout || "") + (r.stderr ? "\n" + r.stderr : "")).trim();
+  // (Long lines are cut: a crash in emscripten's output quotes its whole one-line JS.)
+  const raw = ((r.stdout || "") + (r.stderr ? "\n" + r.stderr : "")).trim().split("\n")
+    .map((l) => (l.length > 240 ? l.slice(0, 240) + " …" : l)).filter((l) => l.trim()).join("\n");
   if (r.status !== 0) return { failed: true, raw: `${label} exited with ${r.status ?? r.signal}:\n${raw}` };
   return { ...parseSim(r.stdout || ""), raw, seconds: (Date.now() - t0) / 1000 };
 }
@@ -158,6 +175,19 @@ function runSim(cmd, args, label) {
 function parseSim(out) {
   const res = { eventsPerSec: null, reruns: [] };
   const text = out.trim();
+  // sim_bench's own table: a header with "M ev/s", then rows whose last columns are numbers:
+  //   busy: 7 db nodes, 4 clients, faults, 60 s   <events> <records> <wall ms> <M ev/s> <M rec/s>
+  //   re-run 60 s: <lab id>                        -        <records> <wall ms>
+  if (/M ev\/s/.test(text.split("\n")[0] || "")) {
+    for (const line of text.split("\n").slice(1)) {
+      const rerun = /^re-run 60 s:\s*(\S+)\s+\S+\s+\d+\s+([\d.]+)\s*$/.exec(line);
+      if (rerun) { res.reruns.push({ lab: rerun[1], ms: Number(rerun[2]) }); continue; }
+      const cols = line.trim().split(/\s+/);
+      const n = cols.slice(-5).map(Number);
+      if (cols.length > 5 && n.every(Number.isFinite)) res.eventsPerSec = Math.max(res.eventsPerSec || 0, n[3] * 1e6);
+    }
+    if (res.eventsPerSec != null || res.reruns.length) return res;
+  }
   try {
     const j = JSON.parse(text);
     const walk = (o, key) => {
@@ -199,7 +229,9 @@ for (const [what, dir] of [["course site", OPT.site], ["baseline", OPT.baseline]
 // 5. Simulation first, while no browser competes for the two cores.
 say("simulation benchmark (native, then wasm under node)");
 const simN = runSim(OPT.simNative, [], "native sim-bench");
-const simW = runSim(process.execPath, [OPT.simWasm], "wasm sim-bench");
+// --no-experimental-fetch: emscripten 3.1.6 sees Node 20's global fetch and tries to fetch the
+// .wasm by file path, which fails ("Failed to parse URL"); without fetch it reads the file.
+const simW = runSim(process.execPath, ["--no-experimental-fetch", asCommonJs(OPT.simWasm)], "wasm sim-bench");
 
 const siteSrv = await startServer({ root: OPT.site, port: 0 });
 const baseSrv = await startServer({ root: OPT.baseline, port: 0 });
@@ -209,15 +241,15 @@ const courseReady = () => window.__bench && window.__bench.t.hidden != null && w
 const baseReady = () => window.BENCH && window.BENCH.firstFrame != null && window.BENCH.firstFrame;
 
 const browser = await launch();
-const course = { loads: [], firstFrame: [], files: null, cpu: null, idleFrames: null, frames: null, errors: [] };
+const course = { loads: [], hidden: [], files: null, cpu: null, idleFrames: null, frames: null, errors: [] };
 const base = { loads: [], files: null, cpu: null, idleFrames: null, frames: null, errors: [] };
 try {
   // 1-3. Cold loads, alternating course and baseline so drift on a shared machine hits both.
   for (let i = 0; i < OPT.runs; i++) {
     say(`load ${i + 1}/${OPT.runs}: course`);
-    const c = await load(browser, { url: courseUrl, readyFn: courseReady, label: "course" });
-    course.loads.push(c.ready);
-    course.firstFrame.push(c.t.done);
+    const c = await load(browser, { url: courseUrl, readyFn: courseReady, cutoff: "done", label: "course" });
+    course.loads.push(c.t.done);
+    course.hidden.push(c.t.hidden);
     course.timeline = (course.timeline || []).concat([c.t]);
     course.errors.push(...c.errors);
     if (i === 0) {
@@ -289,18 +321,20 @@ try {
 {
   const total = (fs_) => fs_.reduce((s, f) => s + f.gz, 0);
   const ct = total(course.files), bt = total(base.files);
-  row("Download before readable (gzip -9, total)", kb(ct), kb(bt), "≤ 700 KB", ct <= 700 * 1024);
+  row("Download before first frame (gzip -9, total)", kb(ct), kb(bt), "≤ 700 KB", ct <= 700 * 1024);
 }
 // 2. Time to first readable lesson vs the baseline's first frame.
 {
-  const c = median(course.loads), b = median(base.loads), cf = median(course.firstFrame);
-  row(`Time to first readable lesson (median of ${OPT.runs})`, ms(c), ms(b), `≤ 1.3× baseline (${ms(1.3 * b)})`, c <= 1.3 * b,
-    `${(c / b).toFixed(2)}×; lesson first drawn at ${ms(cf)}, overlay hidden ${ms(c - cf)} later`);
+  const c = median(course.loads), b = median(base.loads), h = median(course.hidden);
+  row(`Time to first lesson frame vs first frame (median of ${OPT.runs})`, ms(c), ms(b), `≤ 1.3× baseline (${ms(1.3 * b)})`, c <= 1.3 * b,
+    `${(c / b).toFixed(2)}×. Course: the frame that first draws lesson text (DBC.appReady: #loading gets class "done" and ` +
+    `starts its 180 ms fade; DBC.items is non-empty). #loading.hidden follows at ${ms(h)} median (${(h / b).toFixed(2)}× baseline): ` +
+    `a 200 ms timer, delayed further while the first frames keep the main thread busy.`);
 }
 {
   const m = (xs, k) => ms(median(xs.map((t) => t[k])));
   notes.push(`Load timeline (medians): course downloads done at ${m(course.timeline, "fetched")} (wasm ${m(course.timeline, "wasm")}), ` +
-    `first lesson frame ${ms(median(course.firstFrame))}, overlay hidden ${ms(median(course.loads))}; ` +
+    `first lesson frame ${ms(median(course.loads))}, overlay hidden ${ms(median(course.hidden))}; ` +
     `baseline downloads done at ${m(base.timeline, "fetched")} (wasm ${m(base.timeline, "wasm")}), first frame ${ms(median(base.loads))}. ` +
     `Runs: course ${course.loads.map(ms).join(", ")}; baseline ${base.loads.map(ms).join(", ")}.`);
 }
@@ -335,8 +369,7 @@ const simRaw = [];
     row(`Re-run of 60 simulated s, slowest lab (${name})`, worst ? `${ms(worst.ms)} (${worst.lab})` : "—", "—", "≤ 20 ms", worst ? worst.ms <= 20 : null,
       worst ? `${s.reruns.length} labs: ` + s.reruns.map((r) => `${r.lab} ${ms(r.ms)}`).join(", ") : why(s));
   }
-  for (const [name, s] of [["native", simN], ["wasm", simW]])
-    if (s.eventsPerSec == null || !s.reruns || !s.reruns.length) simRaw.push(`--- ${name} sim-bench output ---\n${s.raw || "(none)"}`);
+  for (const [name, s] of [["native", simN], ["wasm", simW]]) simRaw.push(`--- ${name} sim-bench output ---\n${s.raw || "(none)"}`);
 }
 
 const met = rows.filter((r) => r.result === "met").length;
@@ -357,8 +390,8 @@ const out = [];
 out.push(line(cols), width.map((w) => "-".repeat(w)).join("  "), ...cells.map(line), "");
 for (const r of rows) if (r.note) out.push(`* ${r.metric}: ${r.note}`);
 for (const n of notes) out.push(`* ${n}`);
-out.push("", ...fileTable("Course, fetched before the first lesson was readable (load 1)", course.files), "",
-  ...fileTable("Baseline, fetched before its first frame (load 1)", base.files));
+out.push("", ...fileTable("Course, requested before its first lesson frame (load 1)", course.files), "",
+  ...fileTable("Baseline, requested before its first frame (load 1)", base.files));
 if (errs.length || problems.length) out.push("", "Problems while measuring:", ...problems.map((p) => "  " + p), ...errs.map((e) => "  " + e));
 if (simRaw.length) out.push("", ...simRaw);
 out.push("", `budgets: ${met} met, ${missed} missed`);
@@ -386,7 +419,7 @@ const md = [
   ...base.files.map((f) => `| baseline | ${esc(f.name)} | ${f.raw} | ${f.gz} | ${span(f)} |`),
   `| baseline | **total** | ${base.files.reduce((s, f) => s + f.raw, 0)} | ${base.files.reduce((s, f) => s + f.gz, 0)} | |`,
   ...(errs.length || problems.length ? ["", "## Problems while measuring", "", ...problems.map((p) => "- " + p), ...errs.map((e) => "- " + e)] : []),
-  ...(simRaw.length ? ["", "## sim-bench output (not parsed)", "", "```", ...simRaw, "```"] : []),
+  ...(simRaw.length ? ["", "## sim-bench output", "", "```", ...simRaw, "```"] : []),
   "",
   `budgets: ${met} met, ${missed} missed`,
   "",

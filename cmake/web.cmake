@@ -25,7 +25,7 @@ target_link_options(dbcourse PRIVATE
   -sENVIRONMENT=web
   -sDYNAMIC_EXECUTION=0            # the page's CSP forbids eval
   -sFILESYSTEM=0                   # content and fonts come through fetch (src/platform)
-  -sEXPORTED_FUNCTIONS=_main,_malloc,_free,_dbc_fetch_done,_dbc_wake,_dbc_embed_command
+  -sEXPORTED_FUNCTIONS=_main,_malloc,_free,_dbc_fetch_done,_dbc_wake,_dbc_embed_command,_dbc_activate
   -sEXPORTED_RUNTIME_METHODS=lengthBytesUTF8,stringToUTF8,UTF8ToString
   --pre-js "${CMAKE_SOURCE_DIR}/web/pre.js")
 set_property(TARGET dbcourse APPEND PROPERTY LINK_DEPENDS "${CMAKE_SOURCE_DIR}/web/pre.js")

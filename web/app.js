@@ -115,6 +115,7 @@ const DBC = (window.DBC = {
   setItems(json) {
     DBC.items = JSON.parse(json);
     DBC.frames++;
+    if (window.DBCA11y) window.DBCA11y.sync(DBC.items);
   },
   wake() {
     if (DBC.module && DBC.module._dbc_wake) DBC.module._dbc_wake();

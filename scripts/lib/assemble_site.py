@@ -55,7 +55,9 @@ def main() -> None:
 
     style_name = hashed_copy(web / "style.css", out)
     embed_name = hashed_copy(web / "embed.js", out)
+    a11y_name = hashed_copy(web / "a11y.js", out)
     html = (web / "index.html").read_text().replace("__APP_JS__", app_name).replace("__EMBED_JS__", embed_name)
+    html = html.replace("__A11Y_JS__", a11y_name)
     html = html.replace('href="style.css"', f'href="{style_name}"')
     (out / "index.html").write_text(html)
     for extra in sorted(web.glob("*.html")):

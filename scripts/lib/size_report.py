@@ -17,12 +17,13 @@ BUDGET_BYTES = 700 * 1024
 def first_lesson_files(site: pathlib.Path) -> list:
     html = (site / "index.html").read_text()
     css = re.search(r'href="(style\.[^"]+\.css)"', html).group(1)
-    app = re.search(r'src="(app\.[^"]+\.js)"', html).group(1)
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    app = next(s for s in scripts if s.startswith("app."))
     text = (site / app).read_text()
     manifest = json.loads(text[text.index("/*MANIFEST*/") + 12:text.index("/*END*/")])
     course = json.loads((site / "content/course.json").read_text())
     first = course["lessons"][0]
-    return ["index.html", css, app, manifest["js"], manifest["wasm"], *manifest["fonts"].values(),
+    return ["index.html", css, *scripts, manifest["js"], manifest["wasm"], *manifest["fonts"].values(),
             "content/course.json", "content/" + first["file"], "content/" + first["quiz"]]
 
 

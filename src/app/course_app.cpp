@@ -163,6 +163,7 @@ void CourseApp::persist() {
 void CourseApp::report() {
   const course::Course& c = session_->course();
   const course::Progress& p = session_->progress();
+  platform::show_lesson_text(base_ + c.lessons[size_t(session_->current_lesson())].file);
   int best = 0;
   nlohmann::json passed = nlohmann::json::array();
   for (int i = 0; i < int(c.lessons.size()); ++i) {

@@ -177,6 +177,8 @@ void frame() {
   const double now_ms = platform::now_ms();
   rt->labs.tick(rt->last_frame_ms > 0 ? now_ms - rt->last_frame_ms : 0);
   rt->last_frame_ms = now_ms;
+  ui::activator().before_frame();
+  if (ui::activator().busy()) rt->settle = kSettleFrames;
   ui::items().begin_frame();
   ImGui::NewFrame();
   ui::ShellOutput out;
@@ -188,6 +190,7 @@ void frame() {
     platform::report_content_height(out.content_height);
   }
   render();
+  ui::items().mark_focus(GImGui->NavDisableHighlight ? 0 : GImGui->NavId);
   publish_items();
   rt->course.apply(out);
   if (!out.commands.empty() || out.dismissed_notice >= 0 || out.animating || rt->labs.animating()) rt->settle = kSettleFrames;
@@ -215,10 +218,17 @@ extern "C" EMSCRIPTEN_KEEPALIVE void dbc_wake() {
   }
 }
 
+// The accessibility mirror (or a test) activates a widget by id: web/a11y.js.
+extern "C" EMSCRIPTEN_KEEPALIVE void dbc_activate(unsigned id) {
+  ui::activator().request(id);
+  dbc_wake();
+}
+
 int main() {
   rt = new Runtime();
   rt->compact = platform::url_query("embed") == "1";
-  SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");
+  // No SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT: SDL then reads keys on the window, so they still
+  // reach the course while the accessibility mirror (web/a11y.js) holds the DOM focus.
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
     platform::show_fatal(std::string("The graphics system could not start: ") + SDL_GetError());
     return 1;

@@ -65,6 +65,7 @@ void console_log(const std::string&) {}
 std::optional<std::string> lms_saved_progress() { return std::nullopt; }
 void report_progress(const std::string&) {}
 void report_content_height(int) {}
+void show_lesson_text(const std::string&) {}
 std::vector<std::string> take_embed_commands() { return {}; }
 
 }  // namespace platform

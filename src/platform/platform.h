@@ -55,6 +55,8 @@ std::optional<std::string> lms_saved_progress();
 // status, score and location; the parent page gets "progress", "lesson-passed", "completed".
 void report_progress(const std::string& summary_json);
 void report_content_height(int css_px);
+// The lesson on screen, for the page's accessible copy of its text (web/a11y.js).
+void show_lesson_text(const std::string& lesson_file_url);
 // Commands the embedding page sent (JSON strings), oldest first; empties the queue.
 std::vector<std::string> take_embed_commands();
 

@@ -62,6 +62,10 @@ EM_JS(void, dbc_js_report_height, (int px), {
   if (window.DBCEmbed) window.DBCEmbed.contentHeight(px);
 });
 
+EM_JS(void, dbc_js_show_lesson_text, (const char* url), {
+  if (window.DBCA11y) window.DBCA11y.showLesson(UTF8ToString(url));
+});
+
 namespace {
 std::vector<std::string>& embed_commands() {
   static std::vector<std::string> q;
@@ -131,6 +135,7 @@ std::optional<std::string> lms_saved_progress() {
 }
 void report_progress(const std::string& summary_json) { dbc_js_report_progress(summary_json.c_str()); }
 void report_content_height(int css_px) { dbc_js_report_height(css_px); }
+void show_lesson_text(const std::string& url) { dbc_js_show_lesson_text(url.c_str()); }
 std::vector<std::string> take_embed_commands() {
   std::vector<std::string> out;
   out.swap(embed_commands());

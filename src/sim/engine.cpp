@@ -9,8 +9,8 @@ namespace {
 
 // Min-heap order: earliest time first, then phase, then sequence (the order of scheduling).
 struct Later {
-  template <class E>
-  bool operator()(const E& x, const E& y) const {
+  template <class E, class F>
+  bool operator()(const E& x, const F& y) const {
     return x.time_us != y.time_us ? x.time_us > y.time_us : x.order > y.order;
   }
 };
@@ -78,6 +78,7 @@ void Engine::start() {
   assert(!started_);
   started_ = true;
   network_.reset(node_count(), config_.network);
+  timers_.assign(nodes_.size() * kMaxTimers, TimerSlot{});
   for (NodeId n = 0; n < node_count(); ++n)
     run_handler(n, [](Protocol& p, Context& ctx) { p.on_start(ctx); });
 }
@@ -100,9 +101,31 @@ void Engine::push(TimeUs at_us, Phase phase, uint32_t slot) {
   std::push_heap(queue_.begin(), queue_.end(), Later{});
 }
 
-TimeUs Engine::next_event_us() const { return queue_.empty() ? kNever : queue_.front().time_us; }
+TimeUs Engine::next_event_us() const {
+  const size_t t = earliest_timer();
+  const TimeUs timer_us = t == SIZE_MAX ? kNever : timers_[t].time_us;
+  return std::min(timer_us, queue_.empty() ? kNever : queue_.front().time_us);
+}
+
+size_t Engine::earliest_timer() const {
+  if (earliest_valid_) return earliest_timer_;
+  earliest_timer_ = SIZE_MAX;
+  for (size_t i = 0; i < timers_.size(); ++i) {
+    if (!timers_[i].armed) continue;
+    if (earliest_timer_ == SIZE_MAX || Later{}(timers_[earliest_timer_], timers_[i])) earliest_timer_ = i;
+  }
+  earliest_valid_ = true;
+  return earliest_timer_;
+}
 
 bool Engine::step() {
+  const size_t t = earliest_timer();
+  if (t != SIZE_MAX && (queue_.empty() || Later{}(queue_.front(), timers_[t]))) {
+    now_us_ = timers_[t].time_us;
+    ++events_processed_;
+    fire_armed(t);
+    return true;
+  }
   if (queue_.empty()) return false;
   std::pop_heap(queue_.begin(), queue_.end(), Later{});
   const QueueEntry top = queue_.back();
@@ -123,7 +146,7 @@ bool Engine::step() {
 }
 
 void Engine::run_until(TimeUs t_us) {
-  while (!queue_.empty() && queue_.front().time_us <= t_us) step();
+  while (next_event_us() <= t_us) step();
   now_us_ = std::max(now_us_, t_us);
 }
 
@@ -175,6 +198,25 @@ void Engine::deliver(uint32_t slot) {
   run_handler(m.to, [&m](Protocol& p, Context& ctx) { p.on_message(ctx, m); });
 }
 
+void Engine::fire_armed(size_t timer_index) {
+  const NodeId node = static_cast<NodeId>(timer_index / kMaxTimers);
+  const TimerId id = static_cast<TimerId>(timer_index % kMaxTimers);
+  disarm(timer_index);
+  if (nodes_[idx(node)].status == NodeStatus::Paused) {  // held until resume(), like a message
+    const uint32_t slot = alloc_slot();
+    Event& e = events_[slot];
+    e.kind = EventKind::Timer;
+    e.node = node;
+    e.timer = id;
+    e.generation = nodes_[idx(node)].timer_generation[id];
+    nodes_[idx(node)].held.push_back(slot);
+    return;
+  }
+  record(TraceKind::Timer, node, kNoNode, 0, id, 0, 0, 0, 0);
+  run_handler(node, [id](Protocol& p, Context& ctx) { p.on_timer(ctx, id); });
+}
+
+// A timer that was held by a pause and requeued by resume().
 void Engine::fire(uint32_t slot) {
   const Event e = events_[slot];
   const NodeSlot& s = nodes_[idx(e.node)];
@@ -221,16 +263,24 @@ void Engine::transmit(Message m) {
 
 void Engine::set_timer(NodeId node, TimerId id, TimeUs delay_us) {
   assert(id >= 0 && id < kMaxTimers && delay_us >= 0);
-  const uint32_t slot = alloc_slot();
-  Event& e = events_[slot];
-  e.kind = EventKind::Timer;
-  e.node = node;
-  e.timer = id;
-  e.generation = ++nodes_[idx(node)].timer_generation[id];
-  push(now_us_ + delay_us, Phase::Node, slot);
+  ++nodes_[idx(node)].timer_generation[id];  // a held firing of the old arming is now stale
+  const size_t i = idx(node) * kMaxTimers + static_cast<size_t>(id);
+  disarm(i);
+  timers_[i] = TimerSlot{true, now_us_ + delay_us, static_cast<uint64_t>(Phase::Node) << 56 | next_sequence_++};
+  if (earliest_valid_ && (earliest_timer_ == SIZE_MAX || Later{}(timers_[earliest_timer_], timers_[i])))
+    earliest_timer_ = i;
 }
 
-void Engine::cancel_timer(NodeId node, TimerId id) { ++nodes_[idx(node)].timer_generation[id]; }
+void Engine::cancel_timer(NodeId node, TimerId id) {
+  ++nodes_[idx(node)].timer_generation[id];
+  disarm(idx(node) * kMaxTimers + static_cast<size_t>(id));
+}
+
+void Engine::disarm(size_t timer_index) {
+  if (!timers_[timer_index].armed) return;
+  timers_[timer_index].armed = false;
+  if (earliest_timer_ == timer_index) earliest_valid_ = false;
+}
 
 // --- Faults --------------------------------------------------------------------------------------
 
@@ -251,7 +301,7 @@ void Engine::crash(NodeId node) {
   record(TraceKind::Crash, node, kNoNode, 0, 0, 0, 0, 0, 0);
   drop_held(node);
   s.status = NodeStatus::Crashed;
-  for (uint32_t& generation : s.timer_generation) ++generation;  // volatile timers are gone
+  for (TimerId id = 0; id < kMaxTimers; ++id) cancel_timer(node, id);  // volatile timers are gone
   s.protocol->on_crash();
 }
 

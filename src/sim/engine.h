@@ -204,6 +204,14 @@ class Engine {
     uint32_t timer_generation[kMaxTimers] = {};
     std::vector<uint32_t> held;  // event slots waiting for resume(), in arrival order
   };
+  // Armed timers live apart from the queue: at most kMaxTimers per node, re-armed and cancelled
+  // constantly (every client operation arms a timeout), so keeping them in the heap would fill
+  // it with dead entries. They share the queue's sequence numbers, so the order is unchanged.
+  struct TimerSlot {
+    bool armed = false;
+    TimeUs time_us = 0;
+    uint64_t order = 0;
+  };
 
   static size_t idx(NodeId node) { return static_cast<size_t>(node); }
   uint32_t alloc_slot();
@@ -217,6 +225,10 @@ class Engine {
   void transmit(Message m);
   void set_timer(NodeId node, TimerId id, TimeUs delay_us);
   void cancel_timer(NodeId node, TimerId id);
+  void disarm(size_t timer_index);
+  /// Index of the earliest armed timer, or SIZE_MAX.
+  size_t earliest_timer() const;
+  void fire_armed(size_t timer_index);
   void drop_held(NodeId node);
   void record(TraceKind kind, NodeId node, NodeId peer, uint8_t code, int32_t x, int32_t y,
               int64_t a, int64_t b, int64_t c);
@@ -233,6 +245,9 @@ class Engine {
   std::vector<Event> events_;          // slab; queue entries point into it
   std::vector<uint32_t> free_slots_;
   std::vector<QueueEntry> queue_;      // binary min-heap on (time_us, order)
+  std::vector<TimerSlot> timers_;      // node * kMaxTimers + timer id
+  mutable size_t earliest_timer_ = SIZE_MAX;  // cached; valid while earliest_valid_
+  mutable bool earliest_valid_ = true;
   std::vector<Message> outbox_;
   TimeUs now_us_ = 0;
   uint64_t next_sequence_ = 0;

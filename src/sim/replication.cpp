@@ -220,6 +220,7 @@ class DbNode : public Protocol {
     pending_.clear();
     client_last_ = {};
     apply_timer_armed_ = false;
+    early_.clear();
   }
 
   void on_timer(Context& ctx, TimerId timer) override {
@@ -252,6 +253,8 @@ class DbNode : public Protocol {
     int64_t next_pos = 1;
     int64_t match_pos = 0;
     TimeUs last_send_local_us = kLongAgoUs;
+    int64_t rewind_pos = 0;  // last position resent from after a conflict, and when
+    TimeUs rewind_local_us = kLongAgoUs;
   };
   struct Pending {
     int64_t pos;
@@ -318,7 +321,7 @@ class DbNode : public Protocol {
     // Like Raft's no-op at the start of a term (§8): reads wait until an entry of this epoch is
     // committed, so a new primary never serves a value a later failover could take back.
     epoch_start_pos_ = append_entry(ctx, AppendSource::Noop, -1, 0, 0);
-    for (Peer& p : peers_) p = Peer{epoch_start_pos_, 0, kLongAgoUs};
+    for (Peer& p : peers_) p = Peer{epoch_start_pos_, 0, kLongAgoUs, 0, kLongAgoUs};
     replicate_all(ctx);
     ctx.set_timer(kTimerReplicate, config_.heartbeat_interval_us);
     advance_commit(ctx);
@@ -435,8 +438,14 @@ class DbNode : public Protocol {
       p.next_pos = std::max(p.next_pos, p.match_pos + 1);
       advance_commit(ctx);
     } else {
+      // Several in-flight appends can report the same conflict: resend from there only once
+      // per retransmission interval, or each report would trigger a whole window (a storm).
+      const bool repeated = r.pos == p.rewind_pos &&
+                            ctx.now_local_us() - p.rewind_local_us < config_.heartbeat_interval_us;
+      if (repeated || r.pos <= p.match_pos) return;
+      p.rewind_pos = r.pos;
+      p.rewind_local_us = ctx.now_local_us();
       p.next_pos = std::max<int64_t>(1, r.pos);
-      p.match_pos = std::min(p.match_pos, p.next_pos - 1);
     }
     send_window(ctx, from);
   }
@@ -477,6 +486,7 @@ class DbNode : public Protocol {
       epoch_ = a.epoch;
       if (role_ == Role::Primary) step_down(ctx);
       primary_ = from;
+      early_.clear();
     } else if (a.epoch < epoch_) {
       // Fencing: tell a deposed primary. Without fencing it simply hears nothing back.
       if (config_.fencing) ctx.send(from, AppendReply{0, static_cast<int32_t>(epoch_), AppendResult::Fenced});
@@ -485,7 +495,31 @@ class DbNode : public Protocol {
       primary_ = from;
     }
     if (from != primary_) return;
-    ctx.send(from, accept_entry(ctx, a));
+    if (a.pos > log_length() + 1) return hold_early(ctx, a);
+    AppendReply reply = accept_entry(ctx, a);
+    // Entries that overtook this one on the network can follow it now.
+    for (auto next = find_early(); reply.result == AppendResult::Ok && next != early_.end(); next = find_early()) {
+      const Append held = *next;
+      early_.erase(next);
+      reply = accept_entry(ctx, held);
+    }
+    ctx.send(from, reply);
+  }
+
+  // The network reorders datagrams; like TCP's out-of-order queue, keep entries that arrive
+  // ahead of a gap (up to one window) instead of making the primary resend everything.
+  void hold_early(Context& ctx, const Append& a) {
+    for (const Append& e : early_)
+      if (e.pos == a.pos) return;
+    if (a.pos <= log_length() + kWindow && static_cast<int64_t>(early_.size()) < kWindow) {
+      early_.push_back(a);
+      return;
+    }
+    ctx.send(primary_, AppendReply{log_length() + 1, a.epoch, AppendResult::Conflict});
+  }
+
+  std::vector<Append>::iterator find_early() {
+    return std::find_if(early_.begin(), early_.end(), [this](const Append& e) { return e.pos == log_length() + 1; });
   }
 
   // Raft's AppendEntries receiver rules (§5.3): the entry is taken only if the previous one
@@ -496,7 +530,6 @@ class DbNode : public Protocol {
       if (entry(a.pos).epoch == a.entry_epoch) return answer(AppendResult::Ok, a.pos);  // duplicate
       truncate_to(ctx, a.pos - 1);  // diverged: this node's suffix came from a deposed primary
     }
-    if (a.pos > log_length() + 1) return answer(AppendResult::Conflict, log_length() + 1);
     if (a.pos > 1 && entry(a.pos - 1).epoch != a.prev_epoch) {
       int64_t start = a.pos - 1;  // skip the whole run of the conflicting epoch at once
       while (start > 1 && entry(start - 1).epoch == entry(a.pos - 1).epoch) --start;
@@ -565,6 +598,7 @@ class DbNode : public Protocol {
   std::array<Peer, kMaxNodes> peers_{};
   std::array<ClientLast, kMaxNodes> client_last_{};
   std::vector<Pending> pending_;
+  std::vector<Append> early_;  // arrived ahead of a gap, waiting for it (secondary)
 };
 
 // ================================================================================================

@@ -21,6 +21,8 @@ struct Item {
   Role role = Role::none;
   ImVec2 min, max;          // screen rectangle, CSS pixels
   bool visible = false;     // inside its window's clip rectangle
+  bool focused = false;     // ImGui's keyboard navigation is on it
+  ImGuiID window = 0;       // the window it scrolls with
   bool disabled = false;
   bool checked = false;
   float value = 0;          // progressbar / slider
@@ -29,10 +31,13 @@ struct Item {
 class ItemRegistry {
  public:
   void begin_frame() { items_.clear(); }
-  void add(ImGuiID id, ImVec2 min, ImVec2 max, bool visible, bool disabled);
+  void add(ImGuiID id, ImVec2 min, ImVec2 max, bool visible, bool disabled, ImGuiID window);
   void info(ImGuiID id, const char* label, int status_flags);
   void annotate_last(Role role, const std::string& label, bool checked, float value);
   const std::vector<Item>& all() const { return items_; }
+  const Item* find_item(ImGuiID id) const;
+  // Marks the item ImGui's keyboard navigation is on (called after drawing).
+  void mark_focus(ImGuiID nav_id);
   std::string to_json() const;
 
  private:
@@ -41,6 +46,25 @@ class ItemRegistry {
 };
 
 ItemRegistry& items();
+// Activates a widget on behalf of assistive technology or a test (a mirror element's click()):
+// scrolls it into view if needed, then clicks its centre through ImGui's input queue, so it
+// behaves exactly like a pointer click. Call once per frame before ImGui::NewFrame.
+class Activator {
+ public:
+  void request(ImGuiID id) { pending_ = id; frames_left_ = 12; step_ = Step::locate; }
+  void before_frame();  // uses last frame's registry
+  bool busy() const { return step_ != Step::idle; }
+
+ private:
+  // locate (scroll into view, wait until it stops moving) -> hover -> press -> release
+  enum class Step { idle, locate, press, release };
+  ImGuiID pending_ = 0;
+  int frames_left_ = 0;
+  Step step_ = Step::idle;
+  ImVec2 last_min_{-1, -1};
+};
+Activator& activator();
+
 // Gives the last submitted widget a role and an accessible name (custom widgets built from
 // InvisibleButton need this; standard widgets get their label automatically).
 void annotate(Role role, const std::string& label, bool checked = false, float value = 0);
