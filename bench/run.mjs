@@ -139,9 +139,41 @@ async function cpuOver(page, seconds) {
 }
 
 async function frames(page, seconds) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const get = async () => Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+  const a = await get();
   const { stamps, work } = await page.evaluate((d) => window.__bench.record(d), seconds * 1000);
+  const b = await get();
+  await cdp.detach();
   const intervals = stamps.slice(1).map((s, i) => s - stamps[i]);
-  return { intervals, work, count: stamps.length, drawn: work.length };
+  return { intervals, work, count: stamps.length, drawn: work.length,
+           task: (b.TaskDuration - a.TaskDuration) * 1000, script: (b.ScriptDuration - a.ScriptDuration) * 1000 };
+}
+
+// Where the main thread's time goes (a short CPU profile, taken after the measured window so it
+// does not perturb it): WebGL getParameter is a synchronous round trip to the GPU process that
+// waits for the queued draws, i.e. time spent waiting for SwiftShader to rasterise.
+async function profileSplit(page, seconds = 2) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 1000 });
+  await cdp.send("Profiler.start");
+  await page.waitForTimeout(seconds * 1000);
+  const { profile } = await cdp.send("Profiler.stop");
+  await cdp.detach();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const split = { glSync: 0, wasm: 0, other: 0, idle: 0 };
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame, us = profile.timeDeltas[i] || 0;
+    if (f.functionName === "(idle)") split.idle += us;
+    else if (f.functionName === "getParameter" || f.functionName === "getError" || f.functionName === "readPixels") split.glSync += us;
+    else if (/^wasm-function|\.wasm$/.test(f.functionName + " " + f.url) || /wasm/.test(f.url)) split.wasm += us;
+    else split.other += us;
+  });
+  const busy = split.glSync + split.wasm + split.other;
+  const p = (x) => `${((100 * x) / Math.max(1, busy)).toFixed(0)}%`;
+  return `${p(split.glSync)} waiting on the GPU (WebGL getParameter/getError), ${p(split.wasm)} wasm, ${p(split.other)} other JS/browser`;
 }
 
 // ---- Simulation benchmark (src/tools/sim_bench.cpp) -----------------------------------------
@@ -294,9 +326,15 @@ try {
     await page.mouse.click(play.x + play.w / 2, play.y + Math.min(play.h / 2, 20));
     const pause = await waitForItem(page, "Pause", { timeout: 3000 }).catch(() => null);
     if (!pause) throw new Error("the lab did not start (no Pause button after clicking Play)");
+    // Bring the running lab's views (cluster, timeline) on screen: that is the busiest frame.
+    await page.mouse.move(VIEWPORT.width * 0.6, VIEWPORT.height / 2);
+    await page.mouse.wheel(0, 420);
+    await page.waitForTimeout(500);
     const speedNow = await findItem(page, speed);
     if (speedNow && speedNow.checked === false) problems.push("course lab: the 4× speed item does not report itself as selected");
     course.frames = await frames(page, OPT.frameSeconds);
+    await page.screenshot({ path: path.join(path.dirname(OPT.out), "course-lab.png") });  // to check what was measured
+    course.frames.split = await profileSplit(page);
     course.frames.lab = "replication-failover";
     course.errors.push(...c.errors);
     await c.context.close();
@@ -308,6 +346,7 @@ try {
     const b = await load(browser, { url: baseUrl, readyFn: baseReady, label: "baseline (frames)" });
     await b.page.waitForTimeout(1000);
     base.frames = await frames(b.page, OPT.frameSeconds);
+    base.frames.split = await profileSplit(b.page);
     await b.context.close();
   }
 } finally {
@@ -352,7 +391,11 @@ if (course.frames && base.frames) {
   row(`Frame interval, ${course.frames.lab} lab at 4× vs demo (p95)`, ms(c95), ms(b95), `≤ 1.5× baseline (${ms(1.5 * b95)})`, c95 <= 1.5 * b95);
   notes.push(`Frames: course drew ${course.frames.drawn} frames in ${OPT.frameSeconds} s, baseline ${base.frames.drawn}. ` +
     `Main-loop work per frame (rAF callbacks): course median ${ms(median(course.frames.work))} / p95 ${ms(pct(course.frames.work, 95))}, ` +
-    `baseline median ${ms(median(base.frames.work))} / p95 ${ms(pct(base.frames.work, 95))}.`);
+    `baseline median ${ms(median(base.frames.work))} / p95 ${ms(pct(base.frames.work, 95))}. ` +
+    `Main thread over those ${OPT.frameSeconds} s (CDP): course ${ms(course.frames.task)} busy, ${ms(course.frames.script)} of it script ` +
+    `(${ms(course.frames.script / Math.max(1, course.frames.drawn))}/frame); baseline ${ms(base.frames.task)} busy, ${ms(base.frames.script)} script ` +
+    `(${ms(base.frames.script / Math.max(1, base.frames.drawn))}/frame).`);
+  notes.push(`Main thread while drawing (2 s CPU profile after the window): course ${course.frames.split}; baseline ${base.frames.split}.`);
 } else {
   row("Frame interval, lab at 4× vs demo (median)", "—", base.frames ? ms(median(base.frames.intervals)) : "—", "≤ 1.5× baseline", null);
   row("Frame interval, lab at 4× vs demo (p95)", "—", base.frames ? ms(pct(base.frames.intervals, 95)) : "—", "≤ 1.5× baseline", null);

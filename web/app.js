@@ -111,11 +111,35 @@ const DBC = (window.DBC = {
   },
   // What the module drew last: [{label, role, x, y, w, h, visible, disabled, checked, value}].
   items: [],
-  frames: 0,
+  frames: 0,        // item lists published (they change when something visible changed)
+  drawnFrames: 0,   // frames actually drawn
   setItems(json) {
     DBC.items = JSON.parse(json);
     DBC.frames++;
     if (window.DBCA11y) window.DBCA11y.sync(DBC.items);
+  },
+  clipboard: "",
+  // Ctrl+V reaches the module as a key press; the text arrives in the paste event just after.
+  onPaste(e) {
+    const text = e.clipboardData ? e.clipboardData.getData("text") : "";
+    if (text) DBC.clipboard = text;
+    DBC.wake();
+  },
+  textInput(on) {
+    let input = document.getElementById("text-proxy");
+    if (!input) {
+      input = document.createElement("input");
+      input.id = "text-proxy";
+      input.className = "offscreen";
+      input.setAttribute("aria-hidden", "true");
+      input.autocapitalize = "off";
+      input.autocomplete = "off";
+      // Keys bubble to the window, where SDL reads them; keep the proxy itself empty.
+      input.addEventListener("input", () => { input.value = ""; });
+      document.body.appendChild(input);
+    }
+    if (on) input.focus({ preventScroll: true });
+    else if (document.activeElement === input) document.getElementById("canvas").focus({ preventScroll: true });
   },
   wake() {
     if (DBC.module && DBC.module._dbc_wake) DBC.module._dbc_wake();
@@ -158,6 +182,7 @@ function installWakeListeners(canvas) {
   document.addEventListener("visibilitychange", DBC.wake);
   matchMedia("(prefers-color-scheme: dark)").addEventListener("change", DBC.wake);
   canvas.addEventListener("contextmenu", (e) => e.preventDefault());
+  window.addEventListener("paste", DBC.onPaste);
 }
 
 async function start() {

@@ -126,8 +126,54 @@ void open_shared_lab() {
   rt->course.open_lab_lesson(lab_id);
 }
 
+// SDL normalises vertical wheel steps by deltaMode (pixels / 100, lines / 3) but passes the
+// horizontal delta raw; bring it to the same steps so every browser scrolls the same distance.
+// A finger drag scrolls the content under it (ImGui itself does not scroll on drag).
+// Returns true when the event was consumed here.
+bool adapt_touch_and_wheel(SDL_Event& e) {
+  static float drag_total = 0;
+  ImGuiIO& io = ImGui::GetIO();
+  switch (e.type) {
+    case SDL_MOUSEWHEEL:
+      e.wheel.preciseX /= std::fabs(e.wheel.preciseX) > 3 ? 100.0f : 3.0f;
+      return false;
+    case SDL_FINGERDOWN:
+      drag_total = 0;
+      return false;
+    case SDL_FINGERMOTION: {
+      float dy_px = e.tfinger.dy * float(rt->css_h);
+      drag_total += std::fabs(dy_px);
+      // One wheel step scrolls about five lines of the UI font (ImGui's default step).
+      if (drag_total > 6) io.AddMouseWheelEvent(0, dy_px / (5 * ImGui::GetFontSize()));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+// Phones show their keyboard only for a focused DOM text field: mirror ImGui's wish for text.
+EM_JS(void, dbc_js_text_input, (int on), { DBC.textInput(!!on); });
+void follow_text_input() {
+  static bool active = false;
+  bool want = ImGui::GetCurrentContext() && ImGui::GetIO().WantTextInput;
+  if (want != active) {
+    active = want;
+    dbc_js_text_input(want);
+  }
+}
+
+const char* get_clipboard(void*) {
+  static std::string text;
+  text = platform::clipboard_get();
+  return text.c_str();
+}
+
+EM_JS(void, dbc_js_frame_drawn, (), { DBC.drawnFrames++; });
+
 void render() {
   ImGui::Render();
+  dbc_js_frame_drawn();  // counted so tests and the benchmark can see that idle means no frames
   int fw = 0, fh = 0;
   SDL_GL_GetDrawableSize(rt->window, &fw, &fh);
   glViewport(0, 0, fw, fh);
@@ -141,9 +187,10 @@ void frame() {
   int events = 0;
   SDL_Event e;
   while (SDL_PollEvent(&e)) {
-    ImGui_ImplSDL2_ProcessEvent(&e);
+    if (!adapt_touch_and_wheel(e)) ImGui_ImplSDL2_ProcessEvent(&e);
     ++events;
   }
+  follow_text_input();
   if (!rt->course.fatal().empty()) {
     platform::show_fatal(rt->course.fatal());
     emscripten_cancel_main_loop();
@@ -258,6 +305,7 @@ int main() {
   ImGui_ImplSDL2_InitForOpenGL(rt->window, gl);
   ImGui_ImplOpenGL3_Init("#version 300 es");
   io.SetClipboardTextFn = set_clipboard;
+  io.GetClipboardTextFn = get_clipboard;
 
   fetch_font("regular", &ui::FontFiles::regular);
   fetch_font("italic", &ui::FontFiles::italic);

@@ -53,6 +53,7 @@ void fetch_text(const std::string& relative_url, FetchCallback done) {
 uint64_t entropy64() { return uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()) * 0x9E3779B97F4A7C15ull; }
 double now_ms() { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 void clipboard_set(const std::string& text) { clipboard() = text; }
+std::string clipboard_get() { return clipboard(); }
 std::string url_fragment() { return fragment(); }
 void set_url_fragment(const std::string& f) { fragment() = f; }
 std::string page_url() { return "http://localhost/#" + fragment(); }

@@ -37,6 +37,7 @@ void fetch_text(const std::string& relative_url, FetchCallback done);
 uint64_t entropy64();                // seeds a new learner's quiz draws
 double now_ms();                     // wall clock, for animation only (never in sim/ or course/)
 void clipboard_set(const std::string& text);
+std::string clipboard_get();         // what was last copied here or pasted into the page
 std::string url_fragment();          // without '#'
 std::string page_url();              // the full address, fragment included
 void set_url_fragment(const std::string& fragment);

@@ -38,6 +38,7 @@ EM_JS(char*, dbc_js_storage_probe, (), {
 EM_JS(void, dbc_js_fetch, (int id, const char* url), { DBC.fetchText(id, UTF8ToString(url)); });
 EM_JS(double, dbc_js_entropy, (), { return DBC.entropy(); });
 EM_JS(void, dbc_js_clipboard_set, (const char* text), { DBC.copy(UTF8ToString(text)); });
+EM_JS(char*, dbc_js_clipboard_get, (), { return dbcString(DBC.clipboard || ""); });
 EM_JS(char*, dbc_js_fragment, (), { return dbcString(location.hash.replace(/^#/, "")); });
 EM_JS(char*, dbc_js_page_url, (), { return dbcString(location.href); });
 EM_JS(void, dbc_js_set_fragment, (const char* f), { DBC.setFragment(UTF8ToString(f)); });
@@ -119,6 +120,7 @@ uint64_t entropy64() {
 }
 double now_ms() { return emscripten_get_now(); }
 void clipboard_set(const std::string& text) { dbc_js_clipboard_set(text.c_str()); }
+std::string clipboard_get() { return take_string(dbc_js_clipboard_get()); }
 std::string url_fragment() { return take_string(dbc_js_fragment()); }
 std::string page_url() { return take_string(dbc_js_page_url()); }
 void set_url_fragment(const std::string& f) { dbc_js_set_fragment(f.c_str()); }

@@ -23,7 +23,7 @@ void Checkers::on_trace(const TraceEvent& e) {
     case TraceKind::Complete: on_complete(e); break;
     case TraceKind::Role: on_role(e); break;
     case TraceKind::Append: on_append(e); break;
-    case TraceKind::Truncate: nodes_[e.node].log.resize(static_cast<size_t>(e.a)); break;
+    case TraceKind::Truncate: truncate_log(nodes_[e.node], static_cast<size_t>(e.a)); break;
     case TraceKind::Note:
       if (e.code < stats_.notes.size()) ++stats_.notes[e.code];
       break;
@@ -84,7 +84,7 @@ void Checkers::on_complete(const TraceEvent& e) {
   // A deposed primary acknowledging a write the newest primary lacks: that write cannot survive.
   if (newest_primary_ != kNoNode && op.served_by != kNoNode && op.served_by != newest_primary_ &&
       nodes_[static_cast<size_t>(op.served_by)].epoch < newest_epoch_ && !log_has(newest_primary_, op.write_id))
-    check_lost_on_primary(newest_primary_);
+    report_lost(index, newest_primary_);
 }
 
 // Stale read (lesson 2, "replication lag may cause stale reads"): the read began after write W
@@ -135,31 +135,39 @@ void Checkers::on_role(const TraceEvent& e) {
 }
 
 bool Checkers::log_has(NodeId node, int64_t write_id) const {
-  const std::vector<int64_t>& log = nodes_[static_cast<size_t>(node)].log;
-  return std::find(log.begin(), log.end(), write_id) != log.end();
+  return nodes_[static_cast<size_t>(node)].held.count(write_id) != 0;
 }
 
 // Lost write (lesson 5, "prevent data loss"): every acknowledged write must be in the log of the
 // newest primary; with asynchronous replication a failover can promote a node that never got it.
 void Checkers::check_lost_on_primary(NodeId primary) {
-  const std::vector<int64_t>& log = nodes_[static_cast<size_t>(primary)].log;
-  const std::unordered_set<int64_t> present(log.begin(), log.end());
-  for (size_t index : acked_writes_) {
-    const Op& w = ops_[index];
-    if (present.count(w.write_id) != 0 || reported_lost_.count(w.write_id) != 0) continue;
-    reported_lost_.insert(w.write_id);
-    std::string text = describe_write(w) + " acknowledged at " + format_seconds(w.complete_us) +
-                       " by " + node_name(names_, w.served_by) + " is missing on new primary " +
-                       node_name(names_, primary);
-    report(FindingKind::LostWrite, std::max(w.complete_us, nodes_[static_cast<size_t>(primary)].primary_since_us),
-           primary, w.served_by, std::move(text));
+  for (size_t index : acked_writes_)
+    if (!log_has(primary, ops_[index].write_id)) report_lost(index, primary);
+}
+
+void Checkers::report_lost(size_t index, NodeId primary) {
+  const Op& w = ops_[index];
+  if (!reported_lost_.insert(w.write_id).second) return;
+  std::string text = describe_write(w) + " acknowledged at " + format_seconds(w.complete_us) + " by " +
+                     node_name(names_, w.served_by) + " is missing on new primary " + node_name(names_, primary);
+  report(FindingKind::LostWrite, std::max(w.complete_us, nodes_[static_cast<size_t>(primary)].primary_since_us),
+         primary, w.served_by, std::move(text));
+}
+
+void Checkers::truncate_log(NodeState& n, size_t length) {
+  for (size_t pos = length; pos < n.log.size(); ++pos) {
+    const auto it = n.held.find(n.log[pos]);
+    if (it != n.held.end() && --it->second == 0) n.held.erase(it);
   }
+  n.log.resize(length);
 }
 
 void Checkers::on_append(const TraceEvent& e) {
-  std::vector<int64_t>& log = nodes_[e.node].log;
-  log.resize(static_cast<size_t>(e.a - 1));
-  log.push_back(e.c);
+  NodeState& n = nodes_[e.node];
+  truncate_log(n, static_cast<size_t>(e.a - 1));
+  n.log.resize(static_cast<size_t>(e.a - 1));  // positions stay exact even if records were missed
+  n.log.push_back(e.c);
+  if (e.c != 0) ++n.held[e.c];
   if (static_cast<AppendSource>(e.code) == AppendSource::ClientWrite) check_accept_overlap(e.node, e.time_us);
 }
 
@@ -187,20 +195,19 @@ void Checkers::check_accept_overlap(NodeId node, TimeUs t_us) {
 // --- Queries -------------------------------------------------------------------------------------
 
 int64_t Checkers::acked_writes_missing_on(NodeId node) const {
-  const std::vector<int64_t>& log = nodes_[static_cast<size_t>(node)].log;
-  const std::unordered_set<int64_t> present(log.begin(), log.end());
   int64_t missing = 0;
-  for (size_t index : acked_writes_) missing += present.count(ops_[index].write_id) == 0 ? 1 : 0;
+  for (size_t index : acked_writes_) missing += log_has(node, ops_[index].write_id) ? 0 : 1;
   return missing;
 }
 
 int64_t Checkers::acked_writes_only_on(NodeId node) const {
-  std::unordered_set<int64_t> elsewhere;
-  for (size_t n = 0; n < nodes_.size(); ++n)
-    if (static_cast<NodeId>(n) != node) elsewhere.insert(nodes_[n].log.begin(), nodes_[n].log.end());
   int64_t only = 0;
-  for (size_t index : acked_writes_)
-    only += elsewhere.count(ops_[index].write_id) == 0 && log_has(node, ops_[index].write_id) ? 1 : 0;
+  for (size_t index : acked_writes_) {
+    const int64_t id = ops_[index].write_id;
+    int holders = 0;
+    for (NodeId n = 0; n < static_cast<NodeId>(nodes_.size()); ++n) holders += log_has(n, id) ? 1 : 0;
+    only += holders == 1 && log_has(node, id) ? 1 : 0;
+  }
   return only;
 }
 

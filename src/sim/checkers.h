@@ -107,6 +107,7 @@ class Checkers : public TraceSink {
     TimeUs primary_since_us = 0;
     TimeUs last_accept_us = -1;  // last client write accepted in the current primary stint
     std::vector<int64_t> log;    // write ids by position (0 = noop)
+    std::unordered_map<int64_t, int32_t> held;  // write id -> copies in log (lookups only)
   };
 
   void on_invoke(const TraceEvent& e);
@@ -115,6 +116,8 @@ class Checkers : public TraceSink {
   void on_append(const TraceEvent& e);
   void check_stale_read(const Op& read);
   void check_lost_on_primary(NodeId primary);
+  void report_lost(size_t op, NodeId primary);
+  void truncate_log(NodeState& n, size_t length);
   void check_accept_overlap(NodeId node, TimeUs t_us);
   bool log_has(NodeId node, int64_t write_id) const;
   std::vector<const Op*> key_ops(int32_t key) const;

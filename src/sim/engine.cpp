@@ -107,17 +107,6 @@ TimeUs Engine::next_event_us() const {
   return std::min(timer_us, queue_.empty() ? kNever : queue_.front().time_us);
 }
 
-size_t Engine::earliest_timer() const {
-  if (earliest_valid_) return earliest_timer_;
-  earliest_timer_ = SIZE_MAX;
-  for (size_t i = 0; i < timers_.size(); ++i) {
-    if (!timers_[i].armed) continue;
-    if (earliest_timer_ == SIZE_MAX || Later{}(timers_[earliest_timer_], timers_[i])) earliest_timer_ = i;
-  }
-  earliest_valid_ = true;
-  return earliest_timer_;
-}
-
 bool Engine::step() {
   const size_t t = earliest_timer();
   if (t != SIZE_MAX && (queue_.empty() || Later{}(queue_.front(), timers_[t]))) {
@@ -266,9 +255,11 @@ void Engine::set_timer(NodeId node, TimerId id, TimeUs delay_us) {
   ++nodes_[idx(node)].timer_generation[id];  // a held firing of the old arming is now stale
   const size_t i = idx(node) * kMaxTimers + static_cast<size_t>(id);
   disarm(i);
-  timers_[i] = TimerSlot{true, now_us_ + delay_us, static_cast<uint64_t>(Phase::Node) << 56 | next_sequence_++};
-  if (earliest_valid_ && (earliest_timer_ == SIZE_MAX || Later{}(timers_[earliest_timer_], timers_[i])))
-    earliest_timer_ = i;
+  timers_[i].time_us = now_us_ + delay_us;
+  timers_[i].order = static_cast<uint64_t>(Phase::Node) << 56 | next_sequence_++;
+  timers_[i].heap_pos = static_cast<int32_t>(timer_heap_.size());
+  timer_heap_.push_back(i);
+  timer_sift_up(timer_heap_.size() - 1);
 }
 
 void Engine::cancel_timer(NodeId node, TimerId id) {
@@ -277,9 +268,44 @@ void Engine::cancel_timer(NodeId node, TimerId id) {
 }
 
 void Engine::disarm(size_t timer_index) {
-  if (!timers_[timer_index].armed) return;
-  timers_[timer_index].armed = false;
-  if (earliest_timer_ == timer_index) earliest_valid_ = false;
+  const int32_t pos = timers_[timer_index].heap_pos;
+  if (pos < 0) return;
+  const size_t hole = static_cast<size_t>(pos);
+  timer_swap(hole, timer_heap_.size() - 1);
+  timer_heap_.pop_back();
+  timers_[timer_index].heap_pos = -1;
+  if (hole == timer_heap_.size()) return;
+  const size_t moved = timer_heap_[hole];  // the former last timer, now at the hole
+  timer_sift_up(hole);
+  timer_sift_down(static_cast<size_t>(timers_[moved].heap_pos));
+}
+
+bool Engine::timer_before(size_t a, size_t b) const {
+  return Later{}(timers_[timer_heap_[b]], timers_[timer_heap_[a]]);
+}
+
+void Engine::timer_swap(size_t i, size_t j) {
+  std::swap(timer_heap_[i], timer_heap_[j]);
+  timers_[timer_heap_[i]].heap_pos = static_cast<int32_t>(i);
+  timers_[timer_heap_[j]].heap_pos = static_cast<int32_t>(j);
+}
+
+void Engine::timer_sift_up(size_t i) {
+  while (i > 0 && timer_before(i, (i - 1) / 2)) {
+    timer_swap(i, (i - 1) / 2);
+    i = (i - 1) / 2;
+  }
+}
+
+void Engine::timer_sift_down(size_t i) {
+  while (true) {
+    size_t best = i;
+    for (size_t child = 2 * i + 1; child <= 2 * i + 2 && child < timer_heap_.size(); ++child)
+      if (timer_before(child, best)) best = child;
+    if (best == i) return;
+    timer_swap(i, best);
+    i = best;
+  }
 }
 
 // --- Faults --------------------------------------------------------------------------------------

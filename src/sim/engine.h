@@ -204,13 +204,14 @@ class Engine {
     uint32_t timer_generation[kMaxTimers] = {};
     std::vector<uint32_t> held;  // event slots waiting for resume(), in arrival order
   };
-  // Armed timers live apart from the queue: at most kMaxTimers per node, re-armed and cancelled
-  // constantly (every client operation arms a timeout), so keeping them in the heap would fill
-  // it with dead entries. They share the queue's sequence numbers, so the order is unchanged.
+  // Armed timers live apart from the queue, in a small indexed heap: at most kMaxTimers per node,
+  // re-armed and cancelled constantly (every client operation arms a timeout), so keeping them
+  // in the main queue would fill it with dead entries. They share the queue's sequence numbers,
+  // so the global order is the same as if they were queued.
   struct TimerSlot {
-    bool armed = false;
     TimeUs time_us = 0;
     uint64_t order = 0;
+    int32_t heap_pos = -1;  // index in timer_heap_, -1 when not armed
   };
 
   static size_t idx(NodeId node) { return static_cast<size_t>(node); }
@@ -227,8 +228,12 @@ class Engine {
   void cancel_timer(NodeId node, TimerId id);
   void disarm(size_t timer_index);
   /// Index of the earliest armed timer, or SIZE_MAX.
-  size_t earliest_timer() const;
+  size_t earliest_timer() const { return timer_heap_.empty() ? SIZE_MAX : timer_heap_[0]; }
   void fire_armed(size_t timer_index);
+  bool timer_before(size_t a, size_t b) const;
+  void timer_swap(size_t i, size_t j);
+  void timer_sift_up(size_t i);
+  void timer_sift_down(size_t i);
   void drop_held(NodeId node);
   void record(TraceKind kind, NodeId node, NodeId peer, uint8_t code, int32_t x, int32_t y,
               int64_t a, int64_t b, int64_t c);
@@ -246,8 +251,7 @@ class Engine {
   std::vector<uint32_t> free_slots_;
   std::vector<QueueEntry> queue_;      // binary min-heap on (time_us, order)
   std::vector<TimerSlot> timers_;      // node * kMaxTimers + timer id
-  mutable size_t earliest_timer_ = SIZE_MAX;  // cached; valid while earliest_valid_
-  mutable bool earliest_valid_ = true;
+  std::vector<size_t> timer_heap_;     // armed timer indices, min-heap on (time_us, order)
   std::vector<Message> outbox_;
   TimeUs now_us_ = 0;
   uint64_t next_sequence_ = 0;

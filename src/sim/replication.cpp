@@ -253,8 +253,8 @@ class DbNode : public Protocol {
     int64_t next_pos = 1;
     int64_t match_pos = 0;
     TimeUs last_send_local_us = kLongAgoUs;
-    int64_t rewind_pos = 0;  // last position resent from after a conflict, and when
-    TimeUs rewind_local_us = kLongAgoUs;
+    int64_t base_pos = 1;  // lowest position worth resending: the secondary holds what is before
+    TimeUs rewind_local_us = kLongAgoUs;  // when a conflict last moved base_pos
   };
   struct Pending {
     int64_t pos;
@@ -321,7 +321,9 @@ class DbNode : public Protocol {
     // Like Raft's no-op at the start of a term (§8): reads wait until an entry of this epoch is
     // committed, so a new primary never serves a value a later failover could take back.
     epoch_start_pos_ = append_entry(ctx, AppendSource::Noop, -1, 0, 0);
-    for (Peer& p : peers_) p = Peer{epoch_start_pos_, 0, kLongAgoUs, 0, kLongAgoUs};
+    // Probe at the no-op: a secondary whose log matches up to it acknowledges at once; one that
+    // does not answers with a conflict that moves base_pos down (Raft §5.3).
+    for (Peer& p : peers_) p = Peer{epoch_start_pos_, 0, kLongAgoUs, epoch_start_pos_, kLongAgoUs};
     replicate_all(ctx);
     ctx.set_timer(kTimerReplicate, config_.heartbeat_interval_us);
     advance_commit(ctx);
@@ -408,7 +410,8 @@ class DbNode : public Protocol {
       if (n != self_) send_window(ctx, n);
   }
 
-  // Lost appends are resent from the last acknowledged position (go-back-N).
+  // Lost appends are resent from the last acknowledged position (go-back-N), never from before
+  // the point the secondary is known to hold.
   void retransmit(Context& ctx) {
     if (role_ != Role::Primary) return;
     for (NodeId n = 0; n < topology_.db_nodes; ++n) {
@@ -416,7 +419,7 @@ class DbNode : public Protocol {
       if (n == self_ || p.match_pos >= log_length() ||
           ctx.now_local_us() - p.last_send_local_us < config_.heartbeat_interval_us)
         continue;
-      p.next_pos = p.match_pos + 1;
+      p.next_pos = std::max(p.match_pos + 1, p.base_pos);
       send_window(ctx, n);
     }
     ctx.set_timer(kTimerReplicate, config_.heartbeat_interval_us);
@@ -440,12 +443,12 @@ class DbNode : public Protocol {
     } else {
       // Several in-flight appends can report the same conflict: resend from there only once
       // per retransmission interval, or each report would trigger a whole window (a storm).
-      const bool repeated = r.pos == p.rewind_pos &&
+      const bool repeated = r.pos == p.base_pos &&
                             ctx.now_local_us() - p.rewind_local_us < config_.heartbeat_interval_us;
       if (repeated || r.pos <= p.match_pos) return;
-      p.rewind_pos = r.pos;
+      p.base_pos = std::max<int64_t>(1, r.pos);
       p.rewind_local_us = ctx.now_local_us();
-      p.next_pos = std::max<int64_t>(1, r.pos);
+      p.next_pos = p.base_pos;
     }
     send_window(ctx, from);
   }

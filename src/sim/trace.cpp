@@ -8,14 +8,6 @@ namespace {
 
 constexpr uint64_t kFnvPrime = 0x100000001B3ull;
 
-uint64_t mix_bytes(uint64_t hash, uint64_t value, int bytes) {
-  for (int i = 0; i < bytes; ++i) {
-    hash ^= (value >> (8 * i)) & 0xFF;
-    hash *= kFnvPrime;
-  }
-  return hash;
-}
-
 const char* kKindNames[] = {"send", "deliver", "drop", "dup", "timer", "crash", "restart",
                             "pause", "resume", "skew", "net", "role", "invoke", "complete",
                             "append", "truncate", "cmd", "note"};
@@ -53,17 +45,33 @@ void append_op(std::string& out, OpKind kind, const TraceEvent& e) {
 
 }  // namespace
 
+// Canonical serialization of a record: fields in declaration order, each signed field as a
+// zigzag LEB128 varint (most are small, so a record is ~15 bytes instead of 44 and hashing is
+// cheaper), the four one-byte fields as bytes. Independent of struct layout and endianness.
 uint64_t fnv1a_event(uint64_t hash, const TraceEvent& e) {
-  hash = mix_bytes(hash, static_cast<uint64_t>(e.time_us), 8);
-  hash = mix_bytes(hash, static_cast<uint64_t>(e.kind), 1);
-  hash = mix_bytes(hash, e.node, 1);
-  hash = mix_bytes(hash, e.peer, 1);
-  hash = mix_bytes(hash, e.code, 1);
-  hash = mix_bytes(hash, static_cast<uint32_t>(e.x), 4);
-  hash = mix_bytes(hash, static_cast<uint32_t>(e.y), 4);
-  hash = mix_bytes(hash, static_cast<uint64_t>(e.a), 8);
-  hash = mix_bytes(hash, static_cast<uint64_t>(e.b), 8);
-  return mix_bytes(hash, static_cast<uint64_t>(e.c), 8);
+  const auto byte = [&hash](uint64_t b) {
+    hash ^= b & 0xFF;
+    hash *= kFnvPrime;
+  };
+  const auto varint = [&byte](int64_t v) {
+    uint64_t z = (static_cast<uint64_t>(v) << 1) ^ (v < 0 ? ~uint64_t{0} : 0);
+    while (z >= 0x80) {
+      byte((z & 0x7F) | 0x80);
+      z >>= 7;
+    }
+    byte(z);
+  };
+  varint(e.time_us);
+  byte(static_cast<uint64_t>(e.kind));
+  byte(e.node);
+  byte(e.peer);
+  byte(e.code);
+  varint(e.x);
+  varint(e.y);
+  varint(e.a);
+  varint(e.b);
+  varint(e.c);
+  return hash;
 }
 
 void Trace::record(const TraceEvent& event) {

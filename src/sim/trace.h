@@ -117,7 +117,7 @@ class Trace {
   std::vector<TraceSink*> sinks_;
 };
 
-/// FNV-1a 64 of one record's fields, little-endian, chained onto `hash` (platform independent).
+/// FNV-1a 64 over one record's canonical bytes (see trace.cpp), chained onto `hash`.
 uint64_t fnv1a_event(uint64_t hash, const TraceEvent& event);
 
 /// One line, e.g. "1.204000 n1 send ->n2 append #12 e1 m345".

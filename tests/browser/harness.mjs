@@ -24,12 +24,12 @@ export async function launch() {
 }
 
 // Opens the course in a fresh context; collects console errors and failed requests.
-export async function openCourse({ browser, viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, url = "", storage = null, server = null } = {}) {
+export async function openCourse({ browser, context = null, viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, url = "", storage = null, server = null } = {}) {
   const ownBrowser = !browser;
   browser = browser || (await launch());
   const srv = server || (await startServer({ root: SITE, port: 0 }));
   const base = `http://127.0.0.1:${srv.address().port}/`;
-  const context = await browser.newContext({ viewport, deviceScaleFactor });
+  context = context || (await browser.newContext({ viewport, deviceScaleFactor }));
   if (storage) await context.addInitScript((s) => { for (const [k, v] of Object.entries(s)) localStorage.setItem(k, v); }, storage);
   const page = await context.newPage();
   const errors = [];
