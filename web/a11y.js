@@ -28,8 +28,10 @@
     article = document.createElement("article");
     article.id = "a11y-lesson";
     article.className = "sr-only";
-    document.body.appendChild(article);
-    document.body.appendChild(layer);
+    const main = document.createElement("main");  // one landmark holding everything readable
+    main.appendChild(article);
+    main.appendChild(layer);
+    document.body.appendChild(main);
   }
 
   function create(item) {
