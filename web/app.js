@@ -154,12 +154,39 @@ function setProgress(fraction, text) {
   if (text) document.querySelector("#loading .status").textContent = text;
 }
 
+// Cheap: whether the browser knows WebGL 2 at all. Whether a context can really be created
+// (GPU blocklisted, acceleration off) is found out by the module itself, which then shows the
+// same clear message; creating a throwaway context here would cost hundreds of milliseconds.
 function hasWebGL2() {
-  try {
-    return !!document.createElement("canvas").getContext("webgl2");
-  } catch (e) {
-    return false;
-  }
+  return typeof WebGL2RenderingContext !== "undefined";
+}
+
+// The lesson the learner will see first: the saved current lesson, or the first one.
+function prefetchFirstLesson() {
+  let current = "";
+  try { current = JSON.parse(localStorage.getItem("dbcourse.progress") || "{}").current || ""; } catch (e) { /* storage blocked or corrupt */ }
+  DBC.load("content/course.json").then((res) => {
+    if (!res.bytes) return;
+    try {
+      const course = JSON.parse(new TextDecoder().decode(res.bytes));
+      const lesson = course.lessons.find((l) => l.id === current) || course.lessons[0];
+      DBC.load("content/" + lesson.file);
+      DBC.load("content/" + lesson.quiz);
+    } catch (e) { /* the module reports a damaged course.json itself */ }
+  });
+}
+
+// Downloads the module with progress and compiles it while it streams in.
+function downloadWasm(url, onBytes) {
+  return fetch(url, { credentials: "same-origin" }).then((r) => {
+    if (!r.ok) return { error: "HTTP " + r.status + " for " + url };
+    if (!r.body || !WebAssembly.compileStreaming) return DBC.download(url, onBytes).then((d) => (d.bytes ? { bytes: d.bytes } : d));
+    const [forProgress, forCompile] = r.body.tee();
+    const reader = forProgress.getReader();
+    (function pump() { reader.read().then(({ done, value }) => { if (!done) { onBytes(value.length); pump(); } }); })();
+    return WebAssembly.compileStreaming(new Response(forCompile, { headers: { "content-type": "application/wasm" } }))
+      .then((module) => ({ module }));
+  }).catch((e) => ({ error: "network error for " + url + " (" + (e && e.message ? e.message : e) + ")" }));
 }
 
 function loadScript(src) {
@@ -187,9 +214,9 @@ function installWakeListeners(canvas) {
 
 async function start() {
   if (typeof WebAssembly !== "object") return DBC.fatal("This browser does not support WebAssembly, which the course needs.");
-  if (!hasWebGL2()) return DBC.fatal("This browser or device cannot use WebGL 2, which the course needs to draw. If hardware acceleration is turned off in your browser settings, turn it on.");
+  if (!hasWebGL2()) return DBC.fatal(NO_WEBGL2);
 
-  // The first lesson needs the module, the fonts and the course outline: fetch them in parallel.
+  // Everything the first lesson needs, fetched in parallel: module, fonts, outline, lesson, quiz.
   const fonts = Object.keys(MANIFEST.fonts).map((k) => MANIFEST.fonts[k]);
   const total = { expected: 0, received: 0 };
   const sizes = MANIFEST.sizes || {};
@@ -198,30 +225,41 @@ async function start() {
     total.received += n;
     if (total.expected) setProgress(0.95 * total.received / total.expected);
   };
+  const wasm = downloadWasm(MANIFEST.wasm, onBytes);
   for (const f of fonts) DBC.prefetched.set(f, DBC.download(f, onBytes));
-  DBC.load("content/course.json");
-  const wasm = DBC.download(MANIFEST.wasm, onBytes);
+  prefetchFirstLesson();
   try {
     await loadScript(MANIFEST.js);
   } catch (e) {
     return DBC.fatal("Part of the course (" + MANIFEST.js + ") could not be downloaded. Check your connection.");
   }
-  const wasmResult = await wasm;
-  if (!wasmResult.bytes) return DBC.fatal("The course program could not be downloaded: " + wasmResult.error + ".");
+  const compiled = await wasm;
+  if (!compiled.module && !compiled.bytes) return DBC.fatal("The course program could not be downloaded: " + compiled.error + ".");
   setProgress(0.97, "Starting…");
   const canvas = document.getElementById("canvas");
   installWakeListeners(canvas);
+  const options = {
+    canvas,
+    print: (t) => console.log(t),
+    printErr: (t) => console.warn(t),
+    onAbort: (what) => DBC.fatal("The course stopped unexpectedly (" + what + "). Your progress is saved; reload the page to continue."),
+  };
+  if (compiled.module) {
+    options.instantiateWasm = (imports, done) => {
+      WebAssembly.instantiate(compiled.module, imports).then((instance) => done(instance, compiled.module))
+        .catch((e) => DBC.fatal("The course program could not start: " + (e && e.message ? e.message : e)));
+      return {};
+    };
+  } else {
+    options.wasmBinary = compiled.bytes;
+  }
   try {
-    DBC.module = await window.createCourseModule({
-      canvas,
-      wasmBinary: wasmResult.bytes,
-      print: (t) => console.log(t),
-      printErr: (t) => console.warn(t),
-      onAbort: (what) => DBC.fatal("The course stopped unexpectedly (" + what + "). Your progress is saved; reload the page to continue."),
-    });
+    DBC.module = await window.createCourseModule(options);
   } catch (e) {
     DBC.fatal("The course program could not start: " + (e && e.message ? e.message : e));
   }
 }
+
+const NO_WEBGL2 = "This browser or device cannot use WebGL 2, which the course needs to draw. If hardware acceleration is turned off in your browser settings, turn it on.";
 
 document.addEventListener("DOMContentLoaded", start);

@@ -32,7 +32,7 @@ void Checkers::on_trace(const TraceEvent& e) {
 }
 
 void Checkers::report(FindingKind kind, TimeUs t_us, NodeId node, NodeId other, std::string text) {
-  ++counts_[static_cast<int>(kind)];
+  ++counts_[static_cast<size_t>(kind)];
   findings_.push_back(Finding{kind, t_us, node, other, std::move(text)});
 }
 

@@ -70,7 +70,7 @@ class Checkers : public TraceSink {
   void on_trace(const TraceEvent& e) override;
 
   const std::vector<Finding>& findings() const { return findings_; }
-  int count(FindingKind kind) const { return counts_[static_cast<int>(kind)]; }
+  int count(FindingKind kind) const { return counts_[static_cast<size_t>(kind)]; }
   const CheckerStats& stats() const { return stats_; }
 
   /// Acknowledged writes missing from `node`'s log right now (what a failover to it would lose).

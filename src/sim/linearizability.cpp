@@ -132,7 +132,7 @@ LinearizabilityResult check_register(const std::vector<RegisterOp>& ops,
       const int64_t after = o.kind == OpKind::Write ? o.write_id : value;
       if (legal) {
         linearized.words[op / 64] |= uint64_t{1} << (op % 64);
-        linearized.words[words] = after;
+        linearized.words[words] = static_cast<uint64_t>(after);
         if (seen.insert(linearized).second) {
           stack.push_back({entry, value});
           value = after;

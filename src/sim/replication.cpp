@@ -396,7 +396,8 @@ class DbNode : public Protocol {
 
   void send_window(Context& ctx, NodeId peer) {
     Peer& p = peers_[static_cast<size_t>(peer)];
-    while (p.next_pos <= log_length() && p.next_pos - p.match_pos <= kWindow) {
+    // In flight = beyond what the secondary is known to hold (acknowledged, or below base_pos).
+    while (p.next_pos <= log_length() && p.next_pos - std::max(p.match_pos, p.base_pos - 1) <= kWindow) {
       const Entry& e = entry(p.next_pos);
       const int32_t prev_epoch = p.next_pos > 1 ? entry(p.next_pos - 1).epoch : 0;
       ctx.send(peer, Append{p.next_pos, e.value, e.write_id, static_cast<int32_t>(epoch_), e.epoch, prev_epoch, e.key});
@@ -510,11 +511,12 @@ class DbNode : public Protocol {
   }
 
   // The network reorders datagrams; like TCP's out-of-order queue, keep entries that arrive
-  // ahead of a gap (up to one window) instead of making the primary resend everything.
+  // ahead of a gap (up to one window) instead of making the primary resend everything. A second
+  // copy of a held entry means the primary is retransmitting and the gap will not fill by
+  // itself: then (or when far ahead) say where this log ends.
   void hold_early(Context& ctx, const Append& a) {
-    for (const Append& e : early_)
-      if (e.pos == a.pos) return;
-    if (a.pos <= log_length() + kWindow && static_cast<int64_t>(early_.size()) < kWindow) {
+    const bool again = std::any_of(early_.begin(), early_.end(), [&a](const Append& e) { return e.pos == a.pos; });
+    if (!again && a.pos <= log_length() + kWindow && static_cast<int64_t>(early_.size()) < kWindow) {
       early_.push_back(a);
       return;
     }

@@ -24,7 +24,7 @@ inline uint64_t splitmix64(uint64_t& state) {
 
 /// Independent random streams derived from one run seed, so that e.g. the workload's draws
 /// do not shift when the network draws one more number.
-enum class SeedStream : uint64_t { Network = 1, Node = 2, Faults = 3, Workload = 4 };
+enum class SeedStream : uint64_t { Network = 1, Node = 2, Faults = 3 };
 
 /// Seed for stream `stream`, instance `index` (e.g. the node id) of a run seeded with `root`.
 inline uint64_t derive_seed(uint64_t root, SeedStream stream, uint64_t index) {

@@ -52,6 +52,7 @@ void CourseShell::draw(const ShellInput& in, ShellOutput& out, LabSlots* labs) {
 
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::SetNextWindowBgAlpha(0);  // the GL clear already paints the page: one full-screen fill less
   ImGui::Begin("course", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus |
                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollbar);
   top_bar(in, io.DisplaySize.x, narrow);

@@ -79,3 +79,41 @@ export const tests = [
     },
   },
 ];
+
+// Failure screens: a clear message instead of a blank page.
+tests.push(
+  {
+    name: "no WebGL 2: a readable message, not a blank canvas",
+    async run({ browser }) {
+      const context = await browser.newContext();
+      await context.addInitScript(() => {
+        const original = HTMLCanvasElement.prototype.getContext;
+        HTMLCanvasElement.prototype.getContext = function (type, ...rest) { return type === "webgl2" ? null : original.call(this, type, ...rest); };
+      });
+      const h = await openCourse({ browser, context });
+      try {
+        await h.page.waitForSelector("#fatal:not([hidden])", { timeout: 30000 });
+        const text = await h.page.textContent("#fatal .message");
+        assert(/WebGL 2/.test(text), "message names WebGL 2: " + text);
+        await h.shot("fatal-no-webgl2");
+      } finally {
+        await h.close();
+      }
+    },
+  },
+  {
+    name: "a file that fails to load: a readable message",
+    async run({ browser }) {
+      const context = await browser.newContext();
+      await context.route("**/content/course.json", (route) => route.fulfill({ status: 404, body: "gone" }));
+      const h = await openCourse({ browser, context });
+      try {
+        await h.page.waitForSelector("#fatal:not([hidden])", { timeout: 30000 });
+        const text = await h.page.textContent("#fatal .message");
+        assert(/course\.json/.test(text) && /reload/i.test(text), "message names the file: " + text);
+      } finally {
+        await h.close();
+      }
+    },
+  },
+);

@@ -100,6 +100,7 @@ TEST_CASE("async replication: crashing the primary with unreplicated acknowledge
     f.cut(old, f.node("n2"));
     f.cut(old, f.node("n3"));
     REQUIRE(f.step_until([&] { return lab->checkers().acked_writes_only_on(old) > 0; }, lab->now_us() + 10 * s));
+    CHECK(lab->checkers().acked_writes_missing_on(f.node("n2")) > 0);  // what promoting n2 would lose
     f.crash(old);
     const NodeId next = f.step_until_primary(lab->now_us() + 5 * s, old);
     CHECK(next != sim::kNoNode);
@@ -264,4 +265,31 @@ TEST_CASE("monotonic reads: a session never sees a key go back in time") {
     CHECK(mono->checkers().stats().reads_acked > 500);
     CHECK(backwards(*any) > 0);
   }
+}
+
+TEST_CASE("skew alone does not fool failure detection: it measures intervals on one clock") {
+  // Each node's clock is sim time + its skew (lesson 5 "heartbeat"): the coordinator times
+  // heartbeats on its own clock only, so offsets and even a jump do not trigger a failover.
+  std::unique_ptr<Lab> lab = open(with_seed("", 21));
+  Fixture f(*lab);
+  f.skew(f.node("n1"), 7 * s);
+  f.skew(f.node("n2"), -3 * s);
+  f.run_for(1 * s);
+  f.skew(f.node("mon"), 2 * s);  // an NTP step on the coordinator
+  f.run_for(3 * s);
+  CHECK(notes(*lab, sim::kNoteFailoverStart) == 0);
+  CHECK(f.primary() == f.node("n1"));
+  CHECK(lab->findings().empty());
+}
+
+TEST_CASE("a clock that jumps back defeats lease-based fencing (leases assume bounded drift)") {
+  std::unique_ptr<Lab> lab = open(with_seed(";fencing=on;writes_pct=100", 22));
+  Fixture f(*lab);
+  f.run_for(500 * ms);
+  const NodeId old = f.primary();
+  f.partition({old, f.node("c1")});
+  f.skew(old, -5 * s);  // its lease now seems to last 5 s longer
+  f.run_for(4 * s);
+  INFO(findings_text(*lab));
+  CHECK(lab->checkers().count(FindingKind::SplitBrain) > 0);
 }
