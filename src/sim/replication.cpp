@@ -106,9 +106,9 @@ struct View {
   TraceArgs trace_args() const { return {epoch, primary}; }
 };
 
-struct RouteQuery {
+struct RouteQuery {  // "who is the primary?" (the answer is a View)
   static constexpr uint16_t kType = kRouteQuery;
-  int64_t unused;
+  int64_t reserved;  // a body needs one field
   TraceArgs trace_args() const { return {}; }
 };
 
@@ -291,10 +291,7 @@ class DbNode : public Protocol {
 
   void on_view(Context& ctx, const View& v) {
     if (v.epoch < epoch_) return;  // from before a promotion we already know about
-    if (v.epoch > epoch_) {
-      epoch_ = v.epoch;
-      if (role_ == Role::Primary && v.primary != self_) step_down(ctx);
-    }
+    epoch_ = v.epoch;
     if (v.primary != self_) {
       if (role_ == Role::Primary) step_down(ctx);
       primary_ = v.primary;

@@ -60,8 +60,8 @@ std::string encode_run(const RunSpec& run) {
     else append_int(out, run.settings[i]);
   }
   if (run.commands.empty()) return out;
-  std::string unused;
-  const std::vector<std::string> names = node_names(*info, run.settings, &unused);
+  std::string ignored;  // encode_run takes a run that validate_run accepted
+  const std::vector<std::string> names = node_names(*info, run.settings, &ignored);
   out += ";cmds=";
   for (size_t i = 0; i < run.commands.size(); ++i) {
     if (i > 0) out.push_back(',');

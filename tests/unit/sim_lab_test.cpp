@@ -88,6 +88,10 @@ TEST_CASE("views: nodes, links, messages in flight") {
   REQUIRE_FALSE(flying.empty());
   for (size_t i = 1; i < flying.size(); ++i) CHECK(flying[i - 1].deliver_us <= flying[i].deliver_us);
   CHECK_FALSE(flying[0].label.empty());
+  f.uncut(f.node("n1"), f.node("n2"));
+  f.latency(f.node("n1"), f.node("n2"), 300 * sim::kUsPerMs);  // a slow link: n2 falls behind
+  f.run_for(1 * sim::kUsPerS);
+  CHECK(lab->nodes()[1].lag_us > 600 * sim::kUsPerMs);
   f.pause(f.node("n3"));
   f.run_for(300 * sim::kUsPerMs);
   CHECK(lab->nodes()[2].status == sim::NodeStatus::Paused);
