@@ -44,20 +44,16 @@ add_custom_command(
   DEPENDS dbcourse ${SITE_INPUTS} "${CMAKE_SOURCE_DIR}/scripts/lib/assemble_site.py"
   COMMENT "Assembling build/site")
 add_custom_target(site ALL DEPENDS "${CMAKE_SOURCE_DIR}/build/site/index.html")
-if(EXISTS "${CMAKE_SOURCE_DIR}/scripts/lib/package_scorm.py")
-  # build/course-scorm12.zip: the site as one SCORM 1.2 SCO for LMS upload.
-  add_custom_command(TARGET site POST_BUILD
-    COMMAND python3 "${CMAKE_SOURCE_DIR}/scripts/lib/package_scorm.py"
-            --site "${CMAKE_SOURCE_DIR}/build/site" --out "${CMAKE_SOURCE_DIR}/build/course-scorm12.zip"
-    COMMENT "Packaging build/course-scorm12.zip")
-endif()
+# build/course-scorm12.zip: the site as one SCORM 1.2 SCO for LMS upload.
+add_custom_command(TARGET site POST_BUILD
+  COMMAND python3 "${CMAKE_SOURCE_DIR}/scripts/lib/package_scorm.py"
+          --site "${CMAKE_SOURCE_DIR}/build/site" --out "${CMAKE_SOURCE_DIR}/build/course-scorm12.zip"
+  COMMENT "Packaging build/course-scorm12.zip")
 
-if(EXISTS "${CMAKE_SOURCE_DIR}/src/tools/sim_bench.cpp")
-  # The simulation benchmark under node: events/s in wasm and the native-vs-wasm trace hashes.
-  add_executable(sim-bench-node src/tools/sim_bench.cpp)
-  target_link_libraries(sim-bench-node PRIVATE sim)
-  target_link_options(sim-bench-node PRIVATE -O2 -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sNODERAWFS=0)
-  # .cjs: the repository's package.json says "type": "module"; run with
-  # node --no-experimental-fetch so emscripten 3.1.6 reads the .wasm from disk.
-  set_target_properties(sim-bench-node PROPERTIES SUFFIX ".cjs")
-endif()
+# The simulation benchmark under node: events/s in wasm and the native-vs-wasm trace hashes.
+add_executable(sim-bench-node src/tools/sim_bench.cpp)
+target_link_libraries(sim-bench-node PRIVATE sim)
+target_link_options(sim-bench-node PRIVATE -O2 -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sNODERAWFS=0)
+# .cjs: the repository's package.json says "type": "module"; run with
+# node --no-experimental-fetch so emscripten 3.1.6 reads the .wasm from disk.
+set_target_properties(sim-bench-node PROPERTIES SUFFIX ".cjs")
