@@ -121,6 +121,7 @@ void LabHost::apply(LabSession& s, const LabIntent& in) {
     }
     case K::share: share_request_ = sim::encode_run(lab.run()); break;
     case K::select: s.selected = in.index; break;
+    case K::zoom: s.timeline_window_s = float(std::clamp(in.number, 0.05, 60.0)); break;
     case K::demo: {
       const auto& goals = lab.info().goals;
       if (in.index < 0 || in.index >= int(goals.size())) break;

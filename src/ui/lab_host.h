@@ -23,10 +23,10 @@ namespace ui {
 
 // What a panel asks of a lab session.
 struct LabIntent {
-  enum class Kind { issue, play, pause, step, speed, seek, reset, reseed, setting, share, demo, select };
+  enum class Kind { issue, play, pause, step, speed, seek, reset, reseed, setting, share, demo, select, zoom };
   Kind kind = Kind::play;
   sim::Command command;   // issue
-  double number = 0;      // speed factor, seek time (µs), new seed
+  double number = 0;      // speed factor, seek time (µs), new seed, timeline span (s)
   int index = -1;         // setting index, goal index, selected node
   int64_t value = 0;      // setting value
 };

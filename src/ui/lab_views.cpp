@@ -385,6 +385,18 @@ void draw_timeline(const LabSession& s, float width, std::vector<LabIntent>& out
   const sim::TimeUs t0 = t1 - sim::TimeUs(s.timeline_window_s * 1e6f);
   ImGui::Dummy(ImVec2(1, 4));
   section_label("MESSAGE TIMELINE");
+  // Zoom: how much simulated time the chart spans (the scrubber below moves through it).
+  static const char* kWindows[] = {"0.25 s", "1 s", "4 s", "15 s"};
+  static const float kWindowSeconds[] = {0.25f, 1, 4, 15};
+  int zoom = 0;
+  for (int i = 0; i < 4; ++i) if (std::fabs(s.timeline_window_s - kWindowSeconds[i]) < 1e-3f) zoom = i;
+  ImGui::SameLine(width - 250);
+  int picked = segmented("Timeline span", kWindows, 4, zoom);
+  if (picked >= 0) {
+    LabIntent z = intent(K::zoom);
+    z.number = kWindowSeconds[picked];
+    out.push_back(z);
+  }
   ImVec2 o = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(o, ImVec2(o.x + width, o.y + height), p.surface, 6);
