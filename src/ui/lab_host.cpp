@@ -121,6 +121,7 @@ void LabHost::apply(LabSession& s, const LabIntent& in) {
     }
     case K::share: share_request_ = sim::encode_run(lab.run()); break;
     case K::select: s.selected = in.index; break;
+    case K::select_link: s.link_a = in.index; s.link_b = int(in.value); break;
     case K::zoom: s.timeline_window_s = float(std::clamp(in.number, 0.05, 60.0)); break;
     case K::demo: {
       const auto& goals = lab.info().goals;

@@ -23,7 +23,7 @@ namespace ui {
 
 // What a panel asks of a lab session.
 struct LabIntent {
-  enum class Kind { issue, play, pause, step, speed, seek, reset, reseed, setting, share, demo, select, zoom };
+  enum class Kind { issue, play, pause, step, speed, seek, reset, reseed, setting, share, demo, select, select_link, zoom };
   Kind kind = Kind::play;
   sim::Command command;   // issue
   double number = 0;      // speed factor, seek time (µs), new seed, timeline span (s)
@@ -38,6 +38,7 @@ struct LabSession {
   sim::TimeUs horizon_us = 0;    // furthest time reached (the scrubber's end)
   float timeline_window_s = 1;   // how much simulated time the timeline shows
   int selected = -1;             // node whose menu is open
+  int link_a = -1, link_b = -1;  // link whose menu is open
   std::string message;           // last refusal or error, shown under the controls
   bool drawn = false;            // drawn this frame (only visible labs advance)
 };

@@ -159,8 +159,9 @@ void node_menu(const LabSession& s, const std::vector<sim::NodeView>& nodes, std
     }
   }
   if (std::string(n.kind) == "client") {
-    static int64_t next_value = 100;
-    if (ImGui::MenuItem("Write key 1")) out.push_back(issue(sim::Verb::Write, n.id, 1, ++next_value));
+    // A fresh value per manual write, derived from the run so a replay writes the same values.
+    const int64_t value = 100 + int64_t(s.lab->run().commands.size());
+    if (ImGui::MenuItem("Write key 1")) out.push_back(issue(sim::Verb::Write, n.id, 1, value));
     if (ImGui::MenuItem("Read key 1")) out.push_back(issue(sim::Verb::Read, n.id, 1));
   }
   if (ImGui::BeginMenu("Cut a link")) {
@@ -279,7 +280,6 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
   // Background button: clicks on a link open its menu.
   ImGui::SetNextItemAllowOverlap();  // the node buttons drawn on top take their own clicks
   ImGui::InvisibleButton("cluster", ImVec2(width, height));
-  static int link_a = -1, link_b = -1;
   std::vector<sim::LinkView> links = lab.links();
   auto is_cut = [&](int a, int b) {
     for (const sim::LinkView& l : links) if (l.from == a && l.to == b) return l.cut;
@@ -292,14 +292,18 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
   if (ImGui::IsItemClicked()) {
     ImVec2 m = ImGui::GetMousePos();
     float best = 8;
+    LabIntent pick = intent(K::select_link);
     for (size_t a = 0; a < nodes.size(); ++a)
       for (size_t b = a + 1; b < nodes.size(); ++b)
         if (drawn_link(a, b) && segment_distance(m, pos[a], pos[b]) < best) {
           best = segment_distance(m, pos[a], pos[b]);
-          link_a = int(a);
-          link_b = int(b);
+          pick.index = int(a);
+          pick.value = int64_t(b);
         }
-    if (best < 8) ImGui::OpenPopup("link menu");
+    if (best < 8) {
+      out.push_back(pick);
+      ImGui::OpenPopup("link menu");
+    }
   }
   // Links: faint when healthy, red and dashed-looking with an arrow per cut direction.
   for (size_t a = 0; a < nodes.size(); ++a)
@@ -369,7 +373,7 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
   }
   ImGui::SetCursorScreenPos(after);
   node_menu(s, nodes, out);
-  link_menu(nodes, out, link_a, link_b);
+  link_menu(nodes, out, s.link_a, s.link_b);
   ImGui::PushFont(fonts().small);
   ImGui::TextColored(col(p.text_muted), "Click a node to crash, pause, promote or isolate it; click a link to cut it in one or both directions.");
   ImGui::PopFont();
