@@ -1,5 +1,7 @@
 #include "ui/shell.h"
 
+#include <imgui_internal.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -35,7 +37,11 @@ void progress_bar(float fraction, float width, float height) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + height), p.border, height);
   if (fraction > 0) dl->AddRectFilled(pos, ImVec2(pos.x + std::max(height, width * fraction), pos.y + height), p.success, height);
-  ImGui::Dummy(ImVec2(width, height));
+  // An item of its own (not a Dummy) so the accessibility mirror can expose it as a progressbar.
+  ImRect bb(pos, ImVec2(pos.x + width, pos.y + height));
+  ImGui::ItemSize(bb);
+  ImGui::ItemAdd(bb, ImGui::GetID("course progress"), nullptr, ImGuiItemFlags_NoNav);
+  annotate(Role::progressbar, "Course progress", false, std::round(fraction * 100));
 }
 
 }  // namespace
@@ -262,17 +268,20 @@ void CourseShell::settings_popup(const ShellInput& in, ShellOutput& out) {
     ImGui::PopFont();
     ImGui::TextColored(col(palette().text_muted), "Theme");
     int theme = int(prefs.theme);
-    bool changed = ImGui::RadioButton("System", &theme, 0);
-    ImGui::SameLine();
-    changed |= ImGui::RadioButton("Light", &theme, 1);
-    ImGui::SameLine();
-    changed |= ImGui::RadioButton("Dark", &theme, 2);
+    bool changed = false;
+    const char* themes[] = {"System", "Light", "Dark"};
+    for (int t = 0; t < 3; ++t) {
+      if (t > 0) ImGui::SameLine();
+      changed |= ImGui::RadioButton(themes[t], &theme, t);
+      annotate(Role::radio, std::string("Theme: ") + themes[t], theme == t);
+    }
     ImGui::TextColored(col(palette().text_muted), "Text size");
     int scale = prefs.text_scale_percent;
     for (int v : {90, 100, 115, 130}) {
       char label[16];
       std::snprintf(label, sizeof label, "%d%%", v);
       changed |= ImGui::RadioButton(label, &scale, v);
+      annotate(Role::radio, std::string("Text size: ") + label, scale == v);
       if (v != 130) ImGui::SameLine();
     }
     bool reduced = prefs.reduced_motion;
