@@ -55,6 +55,11 @@
     const role = ROLES[item.role] || "button";
     setAttr(el, "role", role);
     if (el.textContent !== item.label) el.textContent = item.label;
+    // Progress bars, sliders and text boxes take no name from their content: name them explicitly.
+    const named = role === "progressbar" || role === "slider" || role === "textbox";
+    setAttr(el, "aria-label", named ? item.label : null);
+    setAttr(el, "aria-valuemin", role === "progressbar" ? "0" : null);
+    setAttr(el, "aria-valuemax", role === "progressbar" ? "100" : null);
     setAttr(el, "aria-disabled", item.disabled ? "true" : null);
     setAttr(el, "aria-checked", role === "radio" || role === "checkbox" ? (item.checked ? "true" : "false") : null);
     setAttr(el, "aria-valuenow", role === "slider" || role === "progressbar" ? String(item.value) : null);

@@ -225,9 +225,11 @@ async function start() {
     total.received += n;
     if (total.expected) setProgress(0.95 * total.received / total.expected);
   };
+  // Order matters: a browser opens about six connections per host, so the small outline goes
+  // first (its lesson and quiz follow as soon as it lands), then the module, then the fonts.
+  prefetchFirstLesson();
   const wasm = downloadWasm(MANIFEST.wasm, onBytes);
   for (const f of fonts) DBC.prefetched.set(f, DBC.download(f, onBytes));
-  prefetchFirstLesson();
   try {
     await loadScript(MANIFEST.js);
   } catch (e) {
