@@ -219,15 +219,20 @@ void Engine::fire(uint32_t slot) {
   run_handler(e.node, [&e](Protocol& p, Context& ctx) { p.on_timer(ctx, e.timer); });
 }
 
-void Engine::inject_message(Message m) {
-  m.id = ++next_message_id_;
+// An event slot that will deliver `m`, sent now.
+uint32_t Engine::delivery_slot(const Message& m) {
   const uint32_t slot = alloc_slot();
   Event& e = events_[slot];
   e.kind = EventKind::Deliver;
   e.node = m.to;
   e.sent_us = now_us_;
   e.msg = m;
-  deliver(slot);
+  return slot;
+}
+
+void Engine::inject_message(Message m) {
+  m.id = ++next_message_id_;
+  deliver(delivery_slot(m));
 }
 
 void Engine::transmit(Message m) {
@@ -240,13 +245,7 @@ void Engine::transmit(Message m) {
   }
   for (int i = 0; i < fate.copies; ++i) {
     if (i > 0) record_message(TraceKind::Duplicate, m, 0);
-    const uint32_t slot = alloc_slot();
-    Event& e = events_[slot];
-    e.kind = EventKind::Deliver;
-    e.node = m.to;
-    e.sent_us = now_us_;
-    e.msg = m;
-    push(now_us_ + fate.delay_us[i], Phase::Node, slot);
+    push(now_us_ + fate.delay_us[i], Phase::Node, delivery_slot(m));
   }
 }
 

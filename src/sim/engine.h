@@ -215,6 +215,7 @@ class Engine {
   };
 
   static size_t idx(NodeId node) { return static_cast<size_t>(node); }
+  uint32_t delivery_slot(const Message& m);
   uint32_t alloc_slot();
   void push(TimeUs at_us, Phase phase, uint32_t slot);
   void deliver(uint32_t slot);
