@@ -65,7 +65,10 @@ void CourseApp::restore_progress() {
   } else if (loaded.status == course::LoadStatus::migrated) {
     notice("Welcome back. Your progress was carried over from an earlier version of the course.", false);
   }
-  if (loaded.progress.learner_seed == 0) loaded.progress.learner_seed = platform::entropy64() | 1;
+  if (loaded.progress.learner_seed == 0) {  // a new learner: follow the system's motion setting
+    loaded.progress.learner_seed = platform::entropy64() | 1;
+    if (loaded.status == course::LoadStatus::fresh) loaded.progress.prefs.reduced_motion = platform::prefers_reduced_motion();
+  }
   session_->restore(loaded.progress);
   restored_scroll_ = loaded.progress.scroll_px;
   persist();

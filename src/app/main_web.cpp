@@ -222,6 +222,7 @@ void frame() {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   const double now_ms = platform::now_ms();
+  rt->labs.set_reduced_motion(rt->course.session()->progress().prefs.reduced_motion);
   rt->labs.tick(rt->last_frame_ms > 0 ? now_ms - rt->last_frame_ms : 0);
   rt->last_frame_ms = now_ms;
   ui::activator().before_frame();

@@ -42,6 +42,7 @@ bool LabHost::draw(const std::string& id, float width) {
   LabSession* s = session(id);
   if (!s) return false;
   s->drawn = true;
+  s->reduced_motion = reduced_motion_;
   std::vector<LabIntent> intents;
   ImGui::PushID(id.c_str());
   if (s->lab) {

@@ -41,6 +41,7 @@ struct LabSession {
   int link_a = -1, link_b = -1;  // link whose menu is open
   std::string message;           // last refusal or error, shown under the controls
   bool drawn = false;            // drawn this frame (only visible labs advance)
+  bool reduced_motion = false;   // copied from the host before drawing
 };
 
 class LabHost : public LabSlots {
@@ -51,6 +52,8 @@ class LabHost : public LabSlots {
   // Loads a shared run (the URL fragment); returns an error sentence or "" (then `lab_id` is set).
   std::string load_shared(const std::string& fragment, std::string* lab_id);
   std::optional<std::string> take_share_request();
+  // Reduced motion: messages in flight are shown at the middle of their link, not gliding.
+  void set_reduced_motion(bool on) { reduced_motion_ = on; }
 
   LabSession* session(const std::string& id);  // created on first use; nullptr if no such lab
 
@@ -60,6 +63,7 @@ class LabHost : public LabSlots {
 
   std::map<std::string, LabSession> sessions_;
   std::optional<std::string> share_request_;
+  bool reduced_motion_ = false;
 };
 
 // Panels (lab_views.cpp). Each reads the session and appends intents.

@@ -324,7 +324,7 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
   const sim::TimeUs now = lab.now_us();
   for (const sim::MessageView& m : lab.messages()) {
     if (m.from < 0 || m.to < 0 || size_t(m.from) >= pos.size() || size_t(m.to) >= pos.size()) continue;
-    float f = m.deliver_us == sim::kNever ? 0.5f
+    float f = m.deliver_us == sim::kNever || s.reduced_motion ? 0.5f
                                           : std::clamp(float(now - m.sent_us) / float(std::max<sim::TimeUs>(1, m.deliver_us - m.sent_us)), 0.0f, 1.0f);
     ImVec2 a = pos[size_t(m.from)], b = pos[size_t(m.to)];
     ImVec2 at(a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f);
