@@ -10,7 +10,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { launch, scrollUntil, clickItem, findItem, waitForItem } from "../tests/browser/harness.mjs";
+import { launch, scrollUntil, clickItem, findItem, waitForItem, preloadStorage, collectErrors } from "../tests/browser/harness.mjs";
 import { startServer } from "../scripts/lib/static_server.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -90,12 +90,9 @@ function instrument() {
 async function load(browser, { url, readyFn, cutoff = null, storage = null, label }) {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   await context.addInitScript(instrument);
-  if (storage) await context.addInitScript((s) => { for (const [k, v] of Object.entries(s)) localStorage.setItem(k, v); }, storage);
+  if (storage) await preloadStorage(context, storage);
   const page = await context.newPage();
-  const errors = [];
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("requestfailed", (r) => errors.push("request failed: " + r.url()));
+  const errors = collectErrors(page);
   const bodies = new Map();  // url -> Promise<{status, bytes}>
   page.on("response", (r) => {
     if (!bodies.has(r.url())) bodies.set(r.url(), r.body().then((b) => ({ status: r.status(), bytes: b }), () => ({ status: r.status(), bytes: null })));

@@ -123,7 +123,7 @@ ui::ShellInput CourseApp::shell_input() const {
   in.session = session_.get();
   in.notices = notices_;
   in.storage_ok = storage_ok_;
-  if (session_) in.progress_code = course::export_code(session_->progress(), session_->course());
+  in.progress_code = progress_code_;
   return in;
 }
 
@@ -150,6 +150,8 @@ void CourseApp::tick(double now_ms) {
 }
 
 void CourseApp::persist() {
+  // The code shown in the progress dialog changes only with progress: derive it here, not per frame.
+  progress_code_ = course::export_code(session_->progress(), session_->course());
   if (saved_revision_ != session_->revision()) report();
   saved_revision_ = session_->revision();
   saved_scroll_revision_ = session_->scroll_revision();

@@ -52,6 +52,7 @@ class CourseApp {
   std::vector<ui::Notice> notices_;
   std::vector<int> lesson_state_;  // 0 not requested, 1 loading, 2 loaded, 3 failed
   std::string fatal_;
+  std::string progress_code_;  // export_code of the last persisted progress
   bool storage_ok_ = true;
   uint64_t saved_revision_ = 0, saved_scroll_revision_ = 0;
   double last_scroll_save_ms_ = 0;

@@ -23,6 +23,20 @@ export async function launch() {
   return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
 }
 
+// Puts these localStorage values in place before any page of the context runs.
+export function preloadStorage(context, storage) {
+  return context.addInitScript((s) => { for (const [k, v] of Object.entries(s)) localStorage.setItem(k, v); }, storage);
+}
+
+// Console errors, uncaught exceptions and failed requests of a page, as they happen.
+export function collectErrors(page) {
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("requestfailed", (r) => errors.push("request failed: " + r.url()));
+  return errors;
+}
+
 // Opens the course in a fresh context; collects console errors and failed requests.
 export async function openCourse({ browser, context = null, viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, url = "", storage = null, server = null } = {}) {
   const ownBrowser = !browser;
@@ -30,12 +44,9 @@ export async function openCourse({ browser, context = null, viewport = { width: 
   const srv = server || (await startServer({ root: SITE, port: 0 }));
   const base = `http://127.0.0.1:${srv.address().port}/`;
   context = context || (await browser.newContext({ viewport, deviceScaleFactor }));
-  if (storage) await context.addInitScript((s) => { for (const [k, v] of Object.entries(s)) localStorage.setItem(k, v); }, storage);
+  if (storage) await preloadStorage(context, storage);
   const page = await context.newPage();
-  const errors = [];
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("requestfailed", (r) => errors.push("request failed: " + r.url()));
+  const errors = collectErrors(page);
   await page.goto(base + url);
   return {
     browser, context, page, errors, base,
