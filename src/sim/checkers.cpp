@@ -10,6 +10,30 @@ const char* finding_kind_name(FindingKind kind) {
     case FindingKind::LostWrite: return "lost-write";
     case FindingKind::SplitBrain: return "split-brain";
     case FindingKind::NotLinearizable: return "not-linearizable";
+    case FindingKind::ElectionSafety: return "election-safety";
+    case FindingKind::LogMatching: return "log-matching";
+    case FindingKind::LeaderCompleteness: return "leader-completeness";
+    case FindingKind::StateMachineSafety: return "state-machine-safety";
+    case FindingKind::SilentOverwrite: return "silent-overwrite";
+    case FindingKind::Divergence: return "divergence";
+    case FindingKind::ConsistencyViolation: return "consistency-violation";
+  }
+  return "?";
+}
+
+const char* finding_kind_title(FindingKind kind) {
+  switch (kind) {
+    case FindingKind::StaleRead: return "Stale reads";
+    case FindingKind::LostWrite: return "Acknowledged writes lost";
+    case FindingKind::SplitBrain: return "Split-brain";
+    case FindingKind::NotLinearizable: return "Not linearizable";
+    case FindingKind::ElectionSafety: return "Two leaders in one term";
+    case FindingKind::LogMatching: return "Log matching broken";
+    case FindingKind::LeaderCompleteness: return "Committed entry missing on a leader";
+    case FindingKind::StateMachineSafety: return "Different entries applied at one index";
+    case FindingKind::SilentOverwrite: return "Writes silently overwritten";
+    case FindingKind::Divergence: return "Replicas diverged";
+    case FindingKind::ConsistencyViolation: return "Consistency violations";
   }
   return "?";
 }

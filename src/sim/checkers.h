@@ -33,9 +33,19 @@
 
 namespace sim {
 
-enum class FindingKind : uint8_t { StaleRead, LostWrite, SplitBrain, NotLinearizable };
-constexpr int kFindingKinds = 4;
+enum class FindingKind : uint8_t {
+  StaleRead, LostWrite, SplitBrain, NotLinearizable,
+  // Raft safety properties (Raft dissertation §3.6.3 figure 3.2), checked by a scenario's own
+  // checker over the same trace.
+  ElectionSafety, LogMatching, LeaderCompleteness, StateMachineSafety,
+  // Multi-writer anomalies (lessons 2 and 4): a later write silently discarded, replicas that
+  // disagree after everything was delivered, a guarantee of a consistency model broken.
+  SilentOverwrite, Divergence, ConsistencyViolation,
+};
+constexpr int kFindingKinds = 11;
 const char* finding_kind_name(FindingKind kind);
+/// Plural title for the checkers panel, e.g. "Stale reads".
+const char* finding_kind_title(FindingKind kind);
 
 struct Finding {
   FindingKind kind = FindingKind::StaleRead;
@@ -68,6 +78,8 @@ class Checkers : public TraceSink {
   explicit Checkers(std::vector<std::string> names);
 
   void on_trace(const TraceEvent& e) override;
+  /// Records a finding; scenario-specific checkers (Scenario::make_checkers) report here too.
+  void report(FindingKind kind, TimeUs t_us, NodeId node, NodeId other, std::string text);
 
   const std::vector<Finding>& findings() const { return findings_; }
   int count(FindingKind kind) const { return counts_[static_cast<size_t>(kind)]; }
@@ -121,7 +133,6 @@ class Checkers : public TraceSink {
   void check_accept_overlap(NodeId node, TimeUs t_us);
   bool log_has(NodeId node, int64_t write_id) const;
   std::vector<const Op*> key_ops(int32_t key) const;
-  void report(FindingKind kind, TimeUs t_us, NodeId node, NodeId other, std::string text);
   std::string describe_write(const Op& w) const;
 
   std::vector<std::string> names_;

@@ -19,6 +19,7 @@ const VerbInfo kVerbs[] = {
     {Verb::Switchover, "switch", "n", "planned switchover to this node: drain, catch up, promote"},
     {Verb::ApplyDelay, "apply", "nv", "set a replica's apply delay (us)"},
     {Verb::Rate, "rate", "v", "set the workload rate (operations per second, 0 stops it)"},
+    {Verb::Act, "act", "", "a scenario action, named by the scenario"},
 };
 const int kVerbCount = static_cast<int>(sizeof kVerbs / sizeof kVerbs[0]);
 
@@ -121,13 +122,23 @@ bool parse_arg(char shape, std::string_view token, const std::vector<std::string
 
 }  // namespace
 
-std::string encode_command(const Command& c, const std::vector<std::string>& names) {
+const char* command_args(const Command& c, const std::vector<ActionSpec>& actions) {
+  if (c.verb != Verb::Act) return verb_info(c.verb).args;
+  return c.b >= 0 && static_cast<size_t>(c.b) < actions.size() ? actions[static_cast<size_t>(c.b)].args : "";
+}
+
+std::string encode_command(const Command& c, const std::vector<std::string>& names,
+                           const std::vector<ActionSpec>& actions) {
   std::string out;
   append_int(out, c.time_us);
   out.push_back('.');
   out += verb_info(c.verb).name;
+  if (c.verb == Verb::Act && c.b >= 0 && static_cast<size_t>(c.b) < actions.size()) {
+    out.push_back('.');
+    out += actions[static_cast<size_t>(c.b)].name;
+  }
   bool first_node = true;
-  for (const char* p = verb_info(c.verb).args; *p != '\0'; ++p) {
+  for (const char* p = command_args(c, actions); *p != '\0'; ++p) {
     out.push_back('.');
     switch (*p) {
       case 'n': out += node_name(names, first_node ? c.a : c.b); first_node = false; break;
@@ -140,8 +151,8 @@ std::string encode_command(const Command& c, const std::vector<std::string>& nam
 }
 
 bool decode_command(std::string_view text, const std::vector<std::string>& names, Command* out,
-                    std::string* error) {
-  constexpr size_t kMaxParts = 6;  // time, verb and at most 4 arguments
+                    std::string* error, const std::vector<ActionSpec>& actions) {
+  constexpr size_t kMaxParts = 7;  // time, verb, action name and at most 4 arguments
   std::vector<std::string_view> parts;
   if (!split_bounded(text, '.', kMaxParts, &parts)) return fail(error, "command has too many parts");
   const int n = static_cast<int>(parts.size());
@@ -154,22 +165,36 @@ bool decode_command(std::string_view text, const std::vector<std::string>& names
     if (parts[1] == kVerbs[i].name) info = &kVerbs[i];
   if (info == nullptr) return fail(error, "unknown command '" + std::string(parts[1].substr(0, 16)) + "'");
   c.verb = info->verb;
-  const int arity = static_cast<int>(std::string_view(info->args).size());
-  if (n - 2 != arity)
-    return fail(error, std::string("command '") + info->name + "' takes " + std::to_string(arity) + " argument(s)");
+  size_t first_arg = 2;
+  const char* shape = info->args;
+  std::string name = info->name;
+  if (c.verb == Verb::Act) {
+    if (n < 3) return fail(error, "an action needs a name");
+    for (size_t i = 0; i < actions.size(); ++i)
+      if (parts[2] == actions[i].name) c.b = static_cast<int32_t>(i);
+    if (c.b < 0) return fail(error, "unknown action '" + std::string(parts[2].substr(0, 24)) + "' for this lab");
+    shape = actions[static_cast<size_t>(c.b)].args;
+    name = actions[static_cast<size_t>(c.b)].name;
+    first_arg = 3;
+  }
+  const int arity = static_cast<int>(std::string_view(shape).size());
+  if (n - static_cast<int>(first_arg) != arity)
+    return fail(error, "command '" + name + "' takes " + std::to_string(arity) + " argument(s)");
   bool first_node = true;
   for (int i = 0; i < arity; ++i) {
-    if (!parse_arg(info->args[i], parts[static_cast<size_t>(2 + i)], names, first_node, &c, error)) return false;
-    if (info->args[i] == 'n') first_node = false;
+    if (!parse_arg(shape[i], parts[first_arg + static_cast<size_t>(i)], names, first_node, &c, error)) return false;
+    if (shape[i] == 'n') first_node = false;
   }
   *out = c;
   return true;
 }
 
-std::string describe_command(const Command& c, const std::vector<std::string>& names) {
-  std::string out = verb_info(c.verb).name;
+std::string describe_command(const Command& c, const std::vector<std::string>& names,
+                             const std::vector<ActionSpec>& actions) {
+  const bool action = c.verb == Verb::Act && c.b >= 0 && static_cast<size_t>(c.b) < actions.size();
+  std::string out = action ? actions[static_cast<size_t>(c.b)].name : verb_info(c.verb).name;
   bool first_node = true;
-  for (const char* p = verb_info(c.verb).args; *p != '\0'; ++p) {
+  for (const char* p = command_args(c, actions); *p != '\0'; ++p) {
     out.push_back(*p == 'v' && c.verb == Verb::Write ? '=' : ' ');
     switch (*p) {
       case 'n': out += node_name(names, first_node ? c.a : c.b); first_node = false; break;

@@ -16,6 +16,14 @@ bool Fixture::issue(Verb verb, NodeId a, int32_t b, int64_t value) {
   return lab_.issue(Command{0, verb, a, b, value}, &error_);
 }
 
+bool Fixture::act(std::string_view action, NodeId n, int64_t value) {
+  const std::vector<ActionSpec>& actions = lab_.actions();
+  for (size_t i = 0; i < actions.size(); ++i)
+    if (action == actions[i].name) return issue(Verb::Act, n, static_cast<int32_t>(i), value);
+  error_ = "no action '" + std::string(action) + "' in this lab";
+  return false;
+}
+
 bool Fixture::partition(std::initializer_list<NodeId> group) {
   int64_t mask = 0;
   for (NodeId n : group) mask |= int64_t{1} << n;

@@ -63,6 +63,9 @@ class Fixture {
   bool switchover(NodeId n) { return issue(Verb::Switchover, n); }
   bool apply_delay(NodeId n, TimeUs delay_us) { return issue(Verb::ApplyDelay, n, -1, delay_us); }
   bool rate(int64_t ops_per_s) { return issue(Verb::Rate, kNoNode, -1, ops_per_s); }
+  /// A scenario action by name ("add-server"); false (and last_error) if the lab has no such
+  /// action or refuses it.
+  bool act(std::string_view action, NodeId n = kNoNode, int64_t value = 0);
 
  private:
   bool issue(Verb verb, NodeId a = kNoNode, int32_t b = -1, int64_t value = 0);

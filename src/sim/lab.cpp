@@ -33,6 +33,16 @@ bool validate_command(const Scenario& scenario, int node_count, const Command& c
     return fail(error, "clock skew must be within one hour");
   if (c.verb == Verb::Latency && (c.value < 0 || c.value > kMaxLatencyUs))
     return fail(error, "latency must be 0..60 s");
+  if (c.verb == Verb::Act) {
+    const std::vector<ActionSpec>& actions = scenario.vocabulary().actions;
+    if (c.b < 0 || static_cast<size_t>(c.b) >= actions.size()) return fail(error, "no such action in this lab");
+    const ActionSpec& action = actions[static_cast<size_t>(c.b)];
+    const std::string_view args = action.args;
+    if (args.find('n') != std::string_view::npos && !valid_node(c.a)) return fail(error, "no such node");
+    if (args.find('v') != std::string_view::npos && (c.value < action.value_min || c.value > action.value_max))
+      return fail(error, std::string(action.name) + " takes a value " + std::to_string(action.value_min) + ".." +
+                             std::to_string(action.value_max));
+  }
   return is_engine_verb(c.verb) || scenario.validate(c, error);
 }
 
@@ -119,6 +129,8 @@ std::unique_ptr<Lab> Lab::create(const RunSpec& run, std::string* error, const L
   lab->scenario_->build(engine);
   lab->checkers_ = std::make_unique<Checkers>(engine.names());
   engine.trace().add_sink(lab->checkers_.get());
+  lab->extra_checkers_ = lab->scenario_->make_checkers(*lab->checkers_, engine.names());
+  for (const std::unique_ptr<TraceSink>& checker : lab->extra_checkers_) engine.trace().add_sink(checker.get());
   engine.set_host(lab.get());
   lab->metrics_.interval_us = options.sample_interval_us;
   lab->metrics_.specs = {{"throughput", "ops/s"}, {"findings", "count"}};
@@ -234,6 +246,16 @@ std::vector<GoalStatus> Lab::goals() const {
   std::vector<GoalStatus> out;
   for (const GoalSpec& g : info_->goals) out.push_back(GoalStatus{g.id, g.title, g.hint, g.met(*this)});
   return out;
+}
+
+std::vector<Figure> Lab::figures() const {
+  std::vector<Figure> out;
+  scenario_->figures(*engine_, out);
+  return out;
+}
+
+std::string Lab::describe(const Command& c) const {
+  return describe_command(c, engine_->names(), scenario_->vocabulary().actions);
 }
 
 std::string Lab::trace_line(const TraceEvent& e) const {

@@ -53,6 +53,31 @@ struct GoalSpec {
   void (*demo)(Fixture& fixture);
 };
 
+/// "Predict, then run": the learner commits to one of `choices`, the lab runs `run` from
+/// `settings` on the learner's seed, and `outcome` reads the run to say which choice it bore
+/// out — the answer comes from the simulation, so it holds for every seed the test sweeps.
+struct PredictSpec {
+  const char* id;
+  const char* question;
+  std::vector<const char*> choices;
+  /// Settings (key, value) the run starts from, on top of the lab's defaults.
+  std::vector<std::pair<const char*, int64_t>> settings;
+  void (*run)(Fixture& fixture);
+  /// Index into `choices` of what happened in this run.
+  int (*outcome)(const Lab& lab);
+  /// Why, with this run's figures: "12 of 40 keys moved (30%): hash mod N ...".
+  std::string (*explain)(const Lab& lab);
+};
+
+/// Panels a lab shows (message-passing labs show all; model labs may skip the message views).
+enum LabViews : uint32_t {
+  kViewCluster = 1, kViewTimeline = 2, kViewCharts = 4, kViewCheckers = 8, kViewFigures = 16,
+  kViewAll = 31,
+};
+
+/// What the cluster view draws behind the nodes.
+enum class Backdrop : uint8_t { None, World };
+
 struct LabInfo {
   const char* id;      ///< as in content/course.json "labs"
   const char* title;
@@ -63,6 +88,12 @@ struct LabInfo {
   /// config; nullptr with *error when the combination is invalid.
   std::unique_ptr<Scenario> (*make)(const std::vector<int64_t>& settings, NetworkConfig* network,
                                     std::string* error);
+  std::vector<PredictSpec> predictions = {};
+  /// Findings the checkers panel lists for this lab (each shown with its count, ✓ at zero).
+  std::vector<FindingKind> checks = {FindingKind::StaleRead, FindingKind::LostWrite, FindingKind::SplitBrain,
+                                     FindingKind::NotLinearizable};
+  uint32_t views = kViewAll;
+  Backdrop backdrop = Backdrop::None;
 };
 
 /// Every lab, in a stable order.
@@ -150,6 +181,12 @@ class Lab : private HostHandler {
   const std::vector<Finding>& findings() const { return checkers_->findings(); }
   const Checkers& checkers() const { return *checkers_; }
   std::vector<GoalStatus> goals() const;
+  /// The scenario's figures right now.
+  std::vector<Figure> figures() const;
+  /// The scenario's actions (Verb::Act, Command::b indexes them).
+  const std::vector<ActionSpec>& actions() const { return scenario_->vocabulary().actions; }
+  /// Human form of a command, e.g. "crash n1", "add-server".
+  std::string describe(const Command& c) const;
   LinearizabilityReport check_linearizability(const LinearizabilityLimits& limits = {}) const {
     return checkers_->check_linearizability(limits);
   }
@@ -173,6 +210,7 @@ class Lab : private HostHandler {
   LabOptions options_;
   std::unique_ptr<Scenario> scenario_;
   std::unique_ptr<Checkers> checkers_;
+  std::vector<std::unique_ptr<TraceSink>> extra_checkers_;
   std::unique_ptr<Engine> engine_;
   Metrics metrics_;
   int64_t last_ops_acked_ = 0;

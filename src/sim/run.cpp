@@ -15,10 +15,17 @@ bool fail(std::string* error, std::string message) {
 
 std::string quoted(std::string_view s) { return "'" + std::string(s.substr(0, 32)) + (s.size() > 32 ? "...'" : "'"); }
 
-std::vector<std::string> node_names(const LabInfo& info, const std::vector<int64_t>& settings, std::string* error) {
+// What commands are written with: node names and the scenario's actions.
+struct CommandWords {
+  std::vector<std::string> names;
+  std::vector<ActionSpec> actions;
+};
+
+CommandWords command_words(const LabInfo& info, const std::vector<int64_t>& settings, std::string* error) {
   NetworkConfig network;
   const std::unique_ptr<Scenario> scenario = info.make(settings, &network, error);
-  return scenario == nullptr ? std::vector<std::string>() : scenario->names();
+  if (scenario == nullptr) return {};
+  return {scenario->names(), scenario->vocabulary().actions};
 }
 
 bool parse_setting(const SettingSpec& spec, std::string_view text, int64_t* out, std::string* error) {
@@ -31,14 +38,14 @@ bool parse_setting(const SettingSpec& spec, std::string_view text, int64_t* out,
   return true;
 }
 
-bool parse_commands(std::string_view text, const std::vector<std::string>& names, RunSpec* run, std::string* error) {
+bool parse_commands(std::string_view text, const CommandWords& words, RunSpec* run, std::string* error) {
   std::vector<std::string_view> parts;
   if (!split_bounded(text, ',', kMaxRunCommands, &parts))
     return fail(error, "too many commands (limit " + std::to_string(kMaxRunCommands) + ")");
   for (size_t i = 0; i < parts.size(); ++i) {
     Command c;
     std::string why;
-    if (!decode_command(parts[i], names, &c, &why))
+    if (!decode_command(parts[i], words.names, &c, &why, words.actions))
       return fail(error, "command " + std::to_string(i + 1) + " " + quoted(parts[i]) + ": " + why);
     run->commands.push_back(c);
   }
@@ -61,11 +68,11 @@ std::string encode_run(const RunSpec& run) {
   }
   if (run.commands.empty()) return out;
   std::string ignored;  // encode_run takes a run that validate_run accepted
-  const std::vector<std::string> names = node_names(*info, run.settings, &ignored);
+  const CommandWords words = command_words(*info, run.settings, &ignored);
   out += ";cmds=";
   for (size_t i = 0; i < run.commands.size(); ++i) {
     if (i > 0) out.push_back(',');
-    out += encode_command(run.commands[i], names);
+    out += encode_command(run.commands[i], words.names, words.actions);
   }
   return out;
 }
@@ -109,8 +116,8 @@ bool decode_run(std::string_view text, RunSpec* out, std::string* error) {
     }
   }
   if (has_commands) {
-    const std::vector<std::string> names = node_names(*info, run.settings, error);
-    if (names.empty() || !parse_commands(commands, names, &run, error)) return false;
+    const CommandWords words = command_words(*info, run.settings, error);
+    if (words.names.empty() || !parse_commands(commands, words, &run, error)) return false;
   }
   if (!validate_run(run, error)) return false;
   *out = std::move(run);

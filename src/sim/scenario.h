@@ -11,11 +11,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/command.h"
 #include "sim/engine.h"
+#include "sim/figure.h"
 #include "sim/trace.h"
 #include "sim/types.h"
 
@@ -35,6 +37,11 @@ struct NodeView {
   TimeUs lag_us = 0;            ///< age of the oldest entry it has not applied yet
   TimeUs skew_us = 0;           ///< its clock offset
   bool draining = false;        ///< a primary refusing writes for a switchover
+  std::string group;            ///< rack, zone or region it sits in ("" = none)
+  std::string detail;           ///< one short line under the name, e.g. "term 3 · commit 12"
+  /// Where to draw it, as fractions of the view (0..1); negative = laid out automatically.
+  /// With a world backdrop: x = (longitude + 180) / 360, y = (90 - latitude) / 180.
+  float x = -1, y = -1;
 };
 
 /// Name and unit of one sampled time series.
@@ -42,6 +49,8 @@ struct MetricSpec {
   std::string name;
   std::string unit;
 };
+
+class Checkers;
 
 class Scenario {
  public:
@@ -59,6 +68,14 @@ class Scenario {
   /// Scenario-specific series, sampled by sample() in the same order.
   virtual std::vector<MetricSpec> metrics() const = 0;
   virtual void sample(const Engine& engine, std::vector<int64_t>& row) const = 0;
+  /// Figures computed from the current state (shard sizes, restore points, Raft logs, a ring).
+  virtual void figures(const Engine& /*engine*/, std::vector<Figure>& /*out*/) const {}
+  /// Extra trace checkers this protocol family needs (Raft safety, consistency models). Each
+  /// reads the trace and reports into `report_to`; none may change the run.
+  virtual std::vector<std::unique_ptr<TraceSink>> make_checkers(Checkers& /*report_to*/,
+                                                                const std::vector<std::string>& /*names*/) const {
+    return {};
+  }
 };
 
 }  // namespace sim

@@ -200,7 +200,7 @@ std::string format_event(const TraceEvent& e, const std::vector<std::string>& na
       c.a = e.node == kNoPeer ? kNoNode : e.node;
       c.b = e.x;
       c.value = e.a;
-      out += describe_command(c, names);
+      out += describe_command(c, names, vocabulary.actions);
       break;
     }
     case TraceKind::Note:

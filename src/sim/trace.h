@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/command.h"
 #include "sim/message.h"
 #include "sim/types.h"
 
@@ -92,6 +93,8 @@ struct Vocabulary {
   /// Appends the text of a Note record (node names available for sentences).
   void (*note_text)(const TraceEvent& e, const std::vector<std::string>& names,
                     std::string& out) = nullptr;
+  /// Scenario actions (Verb::Act), indexed by Command::b.
+  std::vector<ActionSpec> actions = {};
 };
 
 class Trace {

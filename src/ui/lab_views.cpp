@@ -524,15 +524,15 @@ void draw_checkers(const LabSession& s, float width) {
   section_label("CHECKERS (they read the trace; they never steer the protocol)");
   int counts[sim::kFindingKinds] = {};
   for (const sim::Finding& f : findings) counts[int(f.kind)]++;
-  static const char* kNames[] = {"Stale reads", "Acknowledged writes lost", "Split-brain", "Not linearizable"};
-  for (int k = 0; k < sim::kFindingKinds; ++k) {
-    bool bad = counts[k] > 0;
+  const std::vector<sim::FindingKind>& checks = s.lab->info().checks;
+  for (size_t i = 0; i < checks.size(); ++i) {
+    const int count = counts[int(checks[i])];
     ImGui::PushFont(fonts().ui_bold);
-    ImGui::TextColored(col(bad ? p.danger : p.success), bad ? "\xE2\x9C\x97" : "\xE2\x9C\x93");  // ✗ ✓
+    ImGui::TextColored(col(count > 0 ? p.danger : p.success), count > 0 ? "\xE2\x9C\x97" : "\xE2\x9C\x93");  // ✗ ✓
     ImGui::PopFont();
     ImGui::SameLine();
-    ImGui::Text("%s: %d", kNames[k], counts[k]);
-    if (k % 2 == 0) ImGui::SameLine(width * 0.5f);
+    ImGui::Text("%s: %d", sim::finding_kind_title(checks[i]), count);
+    if (i % 2 == 0 && i + 1 < checks.size()) ImGui::SameLine(width * 0.5f);
   }
   int shown = 0;
   for (auto it = findings.rbegin(); it != findings.rend() && shown < 3; ++it, ++shown)
