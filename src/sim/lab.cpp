@@ -58,7 +58,14 @@ std::string describe_setting(const SettingSpec& s) {
 // --- Registry --------------------------------------------------------------------------------
 
 const std::vector<LabInfo>& labs() {
-  static const std::vector<LabInfo> all = replication_labs();
+  static const std::vector<LabInfo> all = [] {
+    std::vector<LabInfo> out;
+    for (std::vector<LabInfo> (*family)() :
+         {cluster_labs, replication_labs, conflict_labs, sharding_labs, quorum_labs, failure_detection_labs,
+          raft_labs, region_labs, backup_labs, pooling_labs, caching_labs, migration_labs})
+      for (LabInfo& info : family()) out.push_back(std::move(info));
+    return out;
+  }();
   return all;
 }
 

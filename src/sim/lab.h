@@ -99,8 +99,19 @@ struct LabInfo {
 /// Every lab, in a stable order.
 const std::vector<LabInfo>& labs();
 const LabInfo* find_lab(std::string_view id);
-/// Registered by each protocol family (replication_labs.cpp, ...).
+/// Registered by each protocol family, one file each (replication_labs.cpp, raft_labs.cpp, ...).
 std::vector<LabInfo> replication_labs();
+std::vector<LabInfo> cluster_labs();  // lesson 1 cluster explorer
+std::vector<LabInfo> sharding_labs();  // lesson 3 partitioning and sharding
+std::vector<LabInfo> quorum_labs();  // lesson 4 quorums and CAP
+std::vector<LabInfo> conflict_labs();  // lessons 2 and 4: topologies, multi-master, conflicts, CRDTs, consistency models
+std::vector<LabInfo> failure_detection_labs();  // lesson 5 failure detection
+std::vector<LabInfo> raft_labs();  // lesson 5 Raft
+std::vector<LabInfo> region_labs();  // lesson 6 multi-region
+std::vector<LabInfo> backup_labs();  // lesson 6 backups and point-in-time recovery
+std::vector<LabInfo> migration_labs();  // lesson 6 blue-green migration
+std::vector<LabInfo> pooling_labs();  // lesson 6 connection pooling
+std::vector<LabInfo> caching_labs();  // lesson 6 caching
 
 /// A run of `info` with its default settings and no commands.
 RunSpec default_run(const LabInfo& info, uint64_t seed);
