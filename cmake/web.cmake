@@ -20,10 +20,9 @@ add_library(platform STATIC src/platform/web_platform.cpp)
 target_include_directories(platform PUBLIC src)
 
 add_executable(dbcourse
-  src/app/main_web.cpp src/app/course_app.cpp
-  ${IMGUI_DIR}/backends/imgui_impl_sdl2.cpp ${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
+  src/app/main_web.cpp src/app/course_app.cpp src/app/webgl_renderer.cpp
+  ${IMGUI_DIR}/backends/imgui_impl_sdl2.cpp)
 target_include_directories(dbcourse PRIVATE "${SDL2_WASM_DIR}/include/SDL2")
-target_compile_definitions(dbcourse PRIVATE IMGUI_IMPL_OPENGL_ES3)
 target_compile_options(dbcourse PRIVATE ${DBC_WARNINGS})
 target_link_libraries(dbcourse PRIVATE ui platform "${SDL2_WASM_DIR}/lib/libSDL2.a")
 set_target_properties(dbcourse PROPERTIES SUFFIX ".js")

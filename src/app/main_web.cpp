@@ -6,7 +6,6 @@
 #include <emscripten.h>
 #include <emscripten/html5.h>
 #include <imgui.h>
-#include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl2.h>
 #include <imgui_internal.h>
 
@@ -14,6 +13,7 @@
 #include <optional>
 
 #include "app/course_app.h"
+#include "app/webgl_renderer.h"
 #include "platform/platform.h"
 #include "ui/fonts.h"
 #include "ui/item_registry.h"
@@ -38,6 +38,7 @@ struct Runtime {
   ui::FontFiles font_files;
   int fonts_pending = 4;
   float font_ratio = 0, font_scale = 0;  // what the atlas was built for
+  WebglRenderer renderer;
   int css_w = 0, css_h = 0;
   int theme_dark = -1;
   bool shown = false;
@@ -92,8 +93,7 @@ void follow_fonts() {
   rt->font_ratio = ratio;
   rt->font_scale = scale;
   ui::build_fonts(ImGui::GetIO().Fonts, rt->font_files, ratio, scale);
-  ImGui_ImplOpenGL3_DestroyFontsTexture();
-  ImGui_ImplOpenGL3_CreateFontsTexture();
+  rt->renderer.upload_fonts(ImGui::GetIO().Fonts);
 }
 
 void follow_theme() {
@@ -176,11 +176,7 @@ void render() {
   dbc_js_frame_drawn();  // counted so tests and the benchmark can see that idle means no frames
   int fw = 0, fh = 0;
   SDL_GL_GetDrawableSize(rt->window, &fw, &fh);
-  glViewport(0, 0, fw, fh);
-  ImVec4 bg = ImGui::ColorConvertU32ToFloat4(ui::palette().page);
-  glClearColor(bg.x, bg.y, bg.z, 1);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  rt->renderer.render(ImGui::GetDrawData(), fw, fh, ImGui::ColorConvertU32ToFloat4(ui::palette().page));
 }
 
 void frame() {
@@ -219,7 +215,6 @@ void frame() {
   }
   --rt->settle;
 
-  ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   const double now_ms = platform::now_ms();
   rt->labs.set_reduced_motion(rt->course.session()->progress().prefs.reduced_motion);
@@ -304,7 +299,10 @@ int main() {
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   GImGui->TestEngineHookItems = true;  // feeds ui::items() (see ui/imconfig_course.h)
   ImGui_ImplSDL2_InitForOpenGL(rt->window, gl);
-  ImGui_ImplOpenGL3_Init("#version 300 es");
+  if (!rt->renderer.init()) {
+    platform::show_fatal("The course could not set up WebGL2 drawing in this browser.");
+    return 1;
+  }
   io.SetClipboardTextFn = set_clipboard;
   io.GetClipboardTextFn = get_clipboard;
 
