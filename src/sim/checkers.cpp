@@ -159,8 +159,20 @@ void Checkers::on_role(const TraceEvent& e) {
 }
 
 bool Checkers::log_has(NodeId node, int64_t write_id) const {
-  const int32_t* copies = nodes_[static_cast<size_t>(node)].held.find(write_id);
-  return copies != nullptr && *copies > 0;
+  const size_t* op = write_op_.find(write_id);
+  const std::vector<uint8_t>& held = nodes_[static_cast<size_t>(node)].held;
+  return op != nullptr && *op < held.size() && held[*op] > 0;
+}
+
+// Writes no client invoked (write id 0, or protocol-internal ones) cannot be acknowledged, so
+// they are not counted.
+void Checkers::count_copy(NodeState& n, int64_t write_id, int delta) {
+  const size_t* op = write_op_.find(write_id);
+  if (op == nullptr) return;
+  if (n.held.size() <= *op) n.held.resize(std::max(*op + 1, n.held.size() * 2), 0);
+  uint8_t& copies = n.held[*op];
+  if (delta > 0 && copies < 255) ++copies;
+  if (delta < 0 && copies > 0) --copies;
 }
 
 // Lost write (lesson 5, "prevent data loss"): every acknowledged write must be in the log of the
@@ -182,9 +194,7 @@ void Checkers::report_lost(size_t index, NodeId primary) {
 }
 
 void Checkers::truncate_log(NodeState& n, size_t length) {
-  for (size_t pos = length; pos < n.log.size(); ++pos) {
-    if (n.log[pos] != 0) --n.held[n.log[pos]];
-  }
+  for (size_t pos = length; pos < n.log.size(); ++pos) count_copy(n, n.log[pos], -1);
   n.log.resize(length);
 }
 
@@ -193,7 +203,7 @@ void Checkers::on_append(const TraceEvent& e) {
   truncate_log(n, static_cast<size_t>(e.a - 1));
   n.log.resize(static_cast<size_t>(e.a - 1));  // positions stay exact even if records were missed
   n.log.push_back(e.c);
-  if (e.c != 0) ++n.held[e.c];
+  count_copy(n, e.c, +1);
   if (static_cast<AppendSource>(e.code) == AppendSource::ClientWrite) check_accept_overlap(e.node, e.time_us);
 }
 

@@ -46,21 +46,25 @@ void append_op(std::string& out, OpKind kind, const TraceEvent& e) {
 }  // namespace
 
 // Canonical form of a record: six 64-bit words packed field by field (independent of struct
-// layout and endianness), each folded in with a multiply-xorshift step. Word-wise rather than
-// byte-wise FNV: the hash runs on every record of a long run, and this is ~4x cheaper.
+// layout and endianness). Each word is multiplied by its own odd constant (independent
+// multiplications run in parallel), the products are combined, and the result is folded into
+// the chain with one multiply-xorshift step: the hash runs on every record of a long run, so it
+// must not be a long chain of dependent operations.
 uint64_t hash_event(uint64_t hash, const TraceEvent& e) {
-  const auto mix = [&hash](uint64_t w) {
-    hash = (hash ^ w) * kMixPrime;
-    hash ^= hash >> 29;
+  const uint64_t w0 = static_cast<uint64_t>(e.time_us);
+  const uint64_t w1 = static_cast<uint64_t>(e.kind) | uint64_t{e.node} << 8 | uint64_t{e.peer} << 16 |
+                      uint64_t{e.code} << 24 | uint64_t{static_cast<uint32_t>(e.x)} << 32;
+  const uint64_t w2 = static_cast<uint32_t>(e.y);
+  const uint64_t w3 = static_cast<uint64_t>(e.a), w4 = static_cast<uint64_t>(e.b), w5 = static_cast<uint64_t>(e.c);
+  const auto spread = [](uint64_t w, uint64_t k) {
+    const uint64_t p = w * k;
+    return p ^ (p >> 31);
   };
-  mix(static_cast<uint64_t>(e.time_us));
-  mix(static_cast<uint64_t>(e.kind) | uint64_t{e.node} << 8 | uint64_t{e.peer} << 16 | uint64_t{e.code} << 24 |
-      uint64_t{static_cast<uint32_t>(e.x)} << 32);
-  mix(static_cast<uint32_t>(e.y));
-  mix(static_cast<uint64_t>(e.a));
-  mix(static_cast<uint64_t>(e.b));
-  mix(static_cast<uint64_t>(e.c));
-  return hash;
+  const uint64_t mixed = spread(w0, 0x9E3779B97F4A7C15ull) + spread(w1, 0xC2B2AE3D27D4EB4Full) +
+                         spread(w2, 0x165667B19E3779F9ull) + spread(w3, 0xD6E8FEB86659FD93ull) +
+                         spread(w4, 0xFF51AFD7ED558CCDull) + spread(w5, 0xC4CEB9FE1A85EC53ull);
+  hash = (hash ^ mixed) * kMixPrime;
+  return hash ^ (hash >> 29);
 }
 
 void Trace::record(const TraceEvent& event) {
