@@ -57,6 +57,8 @@ bool LabHost::draw(const std::string& id, float width) {
   std::vector<LabIntent> intents;
   ImGui::PushID(id.c_str());
   if (s->lab) {
+    for (const sim::GoalStatus& g : s->lab->goals())
+      if (g.met) s->goals_achieved.insert(g.id);
     const uint32_t views = s->lab->info().views;
     draw_lab_controls(*s, width, intents);
     draw_lab_settings(*s, width, intents);

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,7 @@ struct LabSession {
   std::vector<int> predict_choice;          // per prediction: the choice picked, -1 = none
   PredictionVerdict verdict;
   std::map<int, int64_t> action_values;     // per value-taking action: the value picked
+  std::set<std::string> goals_achieved;     // goals met in any run of this session: they stay checked
 };
 
 class LabHost : public LabSlots {

@@ -532,7 +532,8 @@ void draw_goals(const LabSession& s, float width, std::vector<LabIntent>& out) {
   ImGui::Dummy(ImVec2(1, 6));
   section_label("GUIDED GOALS");
   for (size_t i = 0; i < goals.size(); ++i) {
-    const sim::GoalStatus& g = goals[i];
+    sim::GoalStatus g = goals[i];
+    g.met = g.met || s.goals_achieved.count(g.id) > 0;  // achieved once in this session: stays checked
     ImGui::PushID(int(i));
     ImVec2 pos = ImGui::GetCursorScreenPos();
     ImDrawList* dl = ImGui::GetWindowDrawList();
