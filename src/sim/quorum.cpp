@@ -34,6 +34,7 @@ struct Topology {
     return clients <= 1 ? 0 : static_cast<NodeId>((client * (replicas - 1) + (clients - 1) / 2) / (clients - 1));
   }
   int node_count() const { return first_client + clients; }
+  bool in_far_zone(NodeId replica) const { return replicas > 1 && replica == replicas - 1; }
 };
 
 /// A value with its version: the coordinator's clock, then the write id (unique) to break ties.
@@ -214,51 +215,63 @@ class Replica : public Protocol {
     }
   }
 
+  // Messages from other replicas first cross the distance between the two (see quorum.h).
   void on_message(Context& ctx, const Message& m) override {
+    const TimeUs distance_us = topology_.is_replica(m.from) ? distance_to(m.from) : 0;
+    if (distance_us > 0) hold(ctx, m, distance_us, false);
+    else dispatch(ctx, m);
+  }
+
+ private:
+  // --- Replica side: distance and service time ---------------------------------------------------
+
+  struct Held {
+    TimeUs due_local_us;
+    uint64_t seq;
+    bool in_service;  // false: still crossing the distance; true: waiting for service
+    Message msg;
+  };
+  static constexpr TimeUs kServiceMaxUs = 4 * kUsPerMs;
+
+  // r1..r(N-1) share a zone; rN is `spread_us` (one way) away from all of them.
+  TimeUs distance_to(NodeId other) const {
+    return other != self_ && topology_.in_far_zone(other) != topology_.in_far_zone(self_) ? config_.spread_us : 0;
+  }
+
+  void dispatch(Context& ctx, const Message& m) {
     switch (m.type) {
       case kRequest: coordinate(ctx, m.from, m.body_as<Request>()); break;
-      case kStore: enqueue(ctx, m.from, Work{m.body_as<Store>(), {}, false}); break;
-      case kFetch: enqueue(ctx, m.from, Work{{}, m.body_as<Fetch>(), true}); break;
+      case kStore: case kFetch: hold(ctx, m, ctx.rng().below(kServiceMaxUs + 1), true); break;
       case kStoreAck: on_store_ack(ctx, m.from, m.body_as<StoreAck>()); break;
       case kFetchReply: on_fetch_reply(ctx, m.from, m.body_as<FetchReply>()); break;
     }
   }
 
- private:
-  // --- Replica side: the service queue ------------------------------------------------------------
-
-  struct Work {
-    Store store;
-    Fetch fetch;
-    bool is_fetch;
-  };
-  struct Queued {
-    TimeUs due_local_us;
-    uint64_t seq;
-    NodeId from;
-    Work work;
-  };
-
-  TimeUs max_service_us() const { return config_.spread_us * (self_ + 1) / topology_.replicas; }
-
-  // Each request waits its own random service time (a disk, a busy thread); requests can finish
-  // out of order, as on a real server.
-  void enqueue(Context& ctx, NodeId from, const Work& work) {
-    const TimeUs due_us = ctx.now_local_us() + ctx.rng().below(max_service_us() + 1);
-    const Queued q{due_us, next_seq_++, from, work};
-    const auto at = std::upper_bound(queue_.begin(), queue_.end(), q, [](const Queued& a, const Queued& b) {
+  // Each request then waits its own random service time (a disk, a busy thread), so requests
+  // can finish out of order, as on a real server.
+  void hold(Context& ctx, const Message& m, TimeUs delay_us, bool in_service) {
+    const Held h{ctx.now_local_us() + delay_us, next_seq_++, in_service, m};
+    const auto at = std::upper_bound(queue_.begin(), queue_.end(), h, [](const Held& a, const Held& b) {
       return a.due_local_us != b.due_local_us ? a.due_local_us < b.due_local_us : a.seq < b.seq;
     });
-    queue_.insert(at, q);
+    queue_.insert(at, h);
     ctx.set_timer(kTimerService, queue_.front().due_local_us - ctx.now_local_us());
+  }
+
+  template <class Body>
+  void to_self(Context& ctx, const Body& body) {
+    Message m = Message::wrap(body);
+    m.from = m.to = self_;
+    dispatch(ctx, m);
   }
 
   void serve_due(Context& ctx) {
     while (!queue_.empty() && queue_.front().due_local_us <= ctx.now_local_us()) {
-      const Queued q = queue_.front();
+      const Held h = queue_.front();
       queue_.erase(queue_.begin());
-      if (q.work.is_fetch) serve_fetch(ctx, q.from, q.work.fetch);
-      else serve_store(ctx, q.from, q.work.store);
+      if (!h.in_service) dispatch(ctx, h.msg);
+      else if (h.msg.type == kFetch) serve_fetch(ctx, h.msg.from, h.msg.body_as<Fetch>());
+      else serve_store(ctx, h.msg.from, h.msg.body_as<Store>());
     }
     if (!queue_.empty()) ctx.set_timer(kTimerService, queue_.front().due_local_us - ctx.now_local_us());
   }
@@ -324,7 +337,7 @@ class Replica : public Protocol {
   uint32_t all_replicas() const { return (uint32_t{1} << topology_.replicas) - 1; }
 
   void to_replica(Context& ctx, NodeId replica, const Store& s) {
-    if (replica == self_) enqueue(ctx, self_, Work{s, {}, false});
+    if (replica == self_) to_self(ctx, s);
     else ctx.send(replica, s);
   }
 
@@ -346,7 +359,7 @@ class Replica : public Protocol {
     ops_.push_back(op);
     for (NodeId n = 0; n < topology_.replicas; ++n) {
       if (q.kind == OpKind::Write) to_replica(ctx, n, Store{op.req, op.best, q.key, Purpose::Write});
-      else if (n == self_) enqueue(ctx, self_, Work{{}, Fetch{op.req, q.key}, true});
+      else if (n == self_) to_self(ctx, Fetch{op.req, q.key});
       else ctx.send(n, Fetch{op.req, q.key});
     }
     arm_ops_timer(ctx);
@@ -460,7 +473,7 @@ class Replica : public Protocol {
   bool booted_ = false;
   uint64_t boot_draw_ = 0;
   // Volatile.
-  std::vector<Queued> queue_;
+  std::vector<Held> queue_;
   uint64_t next_seq_ = 0;
   std::vector<Op> ops_;
   int64_t next_req_ = 0;
@@ -694,6 +707,13 @@ class Ledger : public TraceSink {
 
   const std::vector<PeriodStats>& periods() const { return periods_; }
   const OpStats& client(int index) const { return per_client_[static_cast<size_t>(index)]; }
+  /// Operations of client `index` invoked in [from, to) that have completed, by outcome.
+  OpStats invoked_between(int index, TimeUs from_us, TimeUs to_us) const {
+    OpStats out;
+    for (const Done& d : done_)
+      if (d.client == index && d.invoke_us >= from_us && d.invoke_us < to_us) (d.ok ? out.ok : out.failed) += 1;
+    return out;
+  }
   /// Median latency (ms) of `kind` operations acknowledged in the last second; -1 if none.
   int64_t recent_p50_ms(OpKind kind, TimeUs now_us) const {
     std::vector<TimeUs> v;
@@ -710,6 +730,11 @@ class Ledger : public TraceSink {
     int64_t seq = -1;
     OpKind kind = OpKind::Read;
   };
+  struct Done {
+    int client;
+    TimeUs invoke_us;
+    bool ok;
+  };
   struct Recent {
     TimeUs done_us;
     TimeUs latency_us;
@@ -725,6 +750,7 @@ class Ledger : public TraceSink {
     OpStats& client = per_client_[static_cast<size_t>(e.node - topology_.first_client)];
     (ok ? stats.ok : stats.failed) += 1;
     (ok ? client.ok : client.failed) += 1;
+    done_.push_back(Done{e.node - topology_.first_client, o.invoke_us, ok});
     if (ok) {
       stats.latencies_us.push_back(e.time_us - o.invoke_us);
       recent_.push_back(Recent{e.time_us, e.time_us - o.invoke_us, o.kind});
@@ -743,6 +769,7 @@ class Ledger : public TraceSink {
   std::vector<OpStats> per_client_;
   std::vector<PeriodStats> periods_;
   std::vector<Recent> recent_;
+  std::vector<Done> done_;
   int stale_seen_ = 0;
 };
 
@@ -960,13 +987,26 @@ class QuorumScenario : public Scenario {
     }
   }
 
+  // Replicas on a line (their distance is latency), each client under its home replica.
   void describe(const Engine& /*engine*/, NodeId node, NodeView& view) const override {
+    // The far zone sits apart on the right: its distance is latency.
+    const auto x_of = [this](NodeId replica) {
+      if (topology_.replicas < 2) return 0.5f;
+      if (topology_.in_far_zone(replica)) return 0.9f;
+      return 0.08f + 0.52f * static_cast<float>(replica) / static_cast<float>(std::max(1, topology_.replicas - 2));
+    };
     if (topology_.is_client(node)) {
+      const NodeId home = clients_[static_cast<size_t>(node - topology_.first_client)]->home();
       view.kind = "client";
       view.role = Role::Client;
-      view.detail = "via " + std::string("r") + std::to_string(clients_[static_cast<size_t>(node - topology_.first_client)]->home() + 1);
+      view.detail = "via r" + std::to_string(home + 1);
+      view.x = x_of(home) + (home == topology_.home_of(node - topology_.first_client) ? 0.0f : 0.04f);
+      view.y = 0.8f;
+      view.group = topology_.in_far_zone(home) ? "far zone" : "near zone";
       return;
     }
+    view.x = topology_.is_standin(node) ? 0.3f + 0.4f * static_cast<float>(node - topology_.first_standin) : x_of(node);
+    view.y = topology_.is_standin(node) ? 0.12f : 0.45f;
     if (topology_.is_standin(node)) {
       view.kind = "standin";
       const int64_t hints = standins_[static_cast<size_t>(node - topology_.first_standin)]->hints();
@@ -974,6 +1014,7 @@ class QuorumScenario : public Scenario {
       return;
     }
     view.kind = "db";
+    view.group = topology_.in_far_zone(node) ? "far zone" : "near zone";
     const Replica& r = *replicas_[static_cast<size_t>(node)];
     for (int32_t key = 0; key < config_.keys && key < 4; ++key) {
       view.detail += key == 0 ? "" : " ";
@@ -1104,7 +1145,8 @@ class QuorumScenario : public Scenario {
         {{"keys written on both sides"}, count(cp_.conflicting_keys), count(ap_.conflicting_keys)},
         {{"replicas agree again after heal"}, converge(cp_.converge_us), converge(ap_.converge_us)},
     };
-    f.caption = "Both runs: split at 1 s (" + minority_names() + " cut off), heal at 4 s, workload stops at heal. "
+    f.caption = "Both runs: split at 1 s (" + minority_names() + " cut off), heal at 4 s, workload stops at heal; "
+                "operations counted are those begun while split. "
                 "CP uses W=R=" + std::to_string(config_.replicas / 2 + 1) + " of " + std::to_string(config_.replicas) +
                 ", AP uses W=R=1.";
   }
@@ -1189,8 +1231,9 @@ CapOutcome QuorumScenario::run_cap_mode(uint64_t seed, bool ap) const {
   const int last = c.clients - 1;
   for (int i = 0; i < c.clients; ++i) {
     OpStats& side = i == last && c.clients > 1 ? out.minority : out.majority;
-    side.ok += shadow.ledger()->client(i).ok;
-    side.failed += shadow.ledger()->client(i).failed;
+    const OpStats during = shadow.ledger()->invoked_between(i, kSplitUs, kHealUs);
+    side.ok += during.ok;
+    side.failed += during.failed;
   }
   out.stale = checkers.count(FindingKind::StaleRead);
   return out;
@@ -1210,7 +1253,7 @@ bool QuorumConfig::validate(std::string* error) const {
          check(keys >= 1 && keys <= kQuorumMaxKeys, "keys must be 1..8") &&
          check(write_percent >= 0 && write_percent <= 100, "write share must be 0..100%") &&
          check(workload_ops_per_s >= 0 && workload_ops_per_s <= 1'000, "workload must be 0..1000 ops/s") &&
-         check(spread_us >= 0 && spread_us <= 2 * kUsPerS, "service-time spread must be 0..2 s") &&
+         check(spread_us >= 0 && spread_us <= 2 * kUsPerS, "replica spread must be 0..2 s") &&
          check(anti_entropy_us == 0 || (anti_entropy_us >= 10 * kUsPerMs && anti_entropy_us <= 60 * kUsPerS),
                "anti-entropy period must be off or 10 ms..60 s") &&
          check(op_timeout_us >= 10 * kUsPerMs && op_timeout_us <= 60 * kUsPerS, "operation timeout must be 10 ms..60 s") &&

@@ -18,8 +18,9 @@
 //  * A write gets a version (the coordinator's clock in microseconds, then the write id: last
 //    writer wins), goes to all N replicas and is acknowledged once W of them have stored it.
 //    A read asks all N and answers with the newest of the first R replies. Latency is
-//    therefore the W-th (R-th) fastest reply: every replica takes a random service time, up
-//    to `spread_us` for the slowest (rN) and proportionally less for the others.
+//    therefore the W-th (R-th) fastest reply. r1..r(N-1) share a zone; rN stands in a far
+//    zone, `spread_us` of extra one-way latency from the others (a client sits next to its home
+//    replica). Each request also takes a random service time (0-4 ms).
 //  * W + R > N and unskewed clocks: any W replicas and any R replicas share one, so a read
 //    that starts after a write was acknowledged never returns an older version (no stale
 //    read). W + R <= N: the first R replies can all come from replicas the write has not
@@ -63,9 +64,8 @@ struct QuorumConfig {
   bool read_repair = true;
   /// Sloppy quorum with two stand-in nodes (h1, h2) holding hinted writes.
   bool hinted_handoff = false;
-  /// Upper bound of the slowest replica's service time; replica i of N draws from
-  /// [0, spread_us * i / N].
-  TimeUs spread_us = 40 * kUsPerMs;
+  /// Extra one-way latency between the far replica rN and the others.
+  TimeUs spread_us = 30 * kUsPerMs;
   /// Anti-entropy period per replica (0 = off).
   TimeUs anti_entropy_us = 0;
   /// Client processes (1..3), each with one operation outstanding at a time.
@@ -83,7 +83,7 @@ struct QuorumConfig {
   bool validate(std::string* error) const;
   /// When a coordinator hands a write off to a stand-in: well after a healthy replica's reply.
   TimeUs handoff_after_us(const NetworkConfig& network) const {
-    return 2 * (network.link.latency_us + network.link.jitter_us) + spread_us + 50 * kUsPerMs;
+    return 2 * (network.link.latency_us + network.link.jitter_us + spread_us) + 50 * kUsPerMs;
   }
 };
 
