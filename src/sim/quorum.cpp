@@ -485,8 +485,6 @@ class Replica : public Protocol {
 
 class StandIn : public Protocol {
  public:
-  explicit StandIn(const QuorumConfig& config) : config_(config) {}
-
   int64_t hints() const { return static_cast<int64_t>(hints_.size()); }
 
   void on_start(Context& ctx) override {
@@ -536,7 +534,6 @@ class StandIn : public Protocol {
     ctx.set_timer(kTimerHandoff, kRetryUs);
   }
 
-  const QuorumConfig config_;
   std::vector<Held> hints_;
 };
 
@@ -930,7 +927,7 @@ class QuorumScenario : public Scenario {
         replicas_.push_back(r.get());
         p = std::move(r);
       } else if (topology_.is_standin(i)) {
-        auto s = std::make_unique<StandIn>(config_);
+        auto s = std::make_unique<StandIn>();
         standins_.push_back(s.get());
         p = std::move(s);
       } else {
