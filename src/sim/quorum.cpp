@@ -690,7 +690,7 @@ class Ledger : public TraceSink {
 
   void on_trace(const TraceEvent& e) override {
     if (e.kind == TraceKind::Invoke) {
-      open_[e.node] = Open{e.time_us, e.a, static_cast<OpKind>(e.code)};
+      open_[e.node] = Open{e.time_us, e.a, static_cast<OpKind>(e.code), e.x};
     } else if (e.kind == TraceKind::Complete) {
       on_complete(e);
     } else if (e.kind == TraceKind::Command) {
@@ -704,6 +704,13 @@ class Ledger : public TraceSink {
 
   const std::vector<PeriodStats>& periods() const { return periods_; }
   const OpStats& client(int index) const { return per_client_[static_cast<size_t>(index)]; }
+  /// True if client `index` had a write to `key` invoked in [from, to) acknowledged.
+  bool acked_write(int index, int32_t key, TimeUs from_us, TimeUs to_us) const {
+    for (const Done& d : done_)
+      if (d.client == index && d.ok && d.kind == OpKind::Write && d.key == key && d.invoke_us >= from_us && d.invoke_us < to_us)
+        return true;
+    return false;
+  }
   /// Operations of client `index` invoked in [from, to) that have completed, by outcome.
   OpStats invoked_between(int index, TimeUs from_us, TimeUs to_us) const {
     OpStats out;
@@ -726,11 +733,14 @@ class Ledger : public TraceSink {
     TimeUs invoke_us = 0;
     int64_t seq = -1;
     OpKind kind = OpKind::Read;
+    int32_t key = 0;
   };
   struct Done {
     int client;
     TimeUs invoke_us;
     bool ok;
+    OpKind kind;
+    int32_t key;
   };
   struct Recent {
     TimeUs done_us;
@@ -747,7 +757,7 @@ class Ledger : public TraceSink {
     OpStats& client = per_client_[static_cast<size_t>(e.node - topology_.first_client)];
     (ok ? stats.ok : stats.failed) += 1;
     (ok ? client.ok : client.failed) += 1;
-    done_.push_back(Done{e.node - topology_.first_client, o.invoke_us, ok});
+    done_.push_back(Done{e.node - topology_.first_client, o.invoke_us, ok, o.kind, o.key});
     if (ok) {
       stats.latencies_us.push_back(e.time_us - o.invoke_us);
       recent_.push_back(Recent{e.time_us, e.time_us - o.invoke_us, o.kind});
@@ -894,13 +904,18 @@ std::string percent(int64_t part, int64_t whole) {
 
 std::string ms(TimeUs us) { return std::to_string((us + kUsPerMs / 2) / kUsPerMs) + " ms"; }
 
-/// p-th percentile (nearest rank) of `v` in ms, or "-".
-std::string percentile_ms(std::vector<TimeUs> v, int p) {
-  if (v.empty()) return "-";
+/// p-th percentile (nearest rank) of `v`.
+TimeUs percentile_us(std::vector<TimeUs> v, int p) {
   const size_t rank = (v.size() * static_cast<size_t>(p) + 99) / 100;
   const size_t i = rank == 0 ? 0 : rank - 1;
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
-  return ms(v[i]);
+  return v[i];
+}
+
+/// "14 / 87 ms": median and 99th percentile, or "-".
+std::string latency_pair(const std::vector<TimeUs>& v) {
+  if (v.empty()) return "-";
+  return std::to_string((percentile_us(v, 50) + kUsPerMs / 2) / kUsPerMs) + " / " + ms(percentile_us(v, 99));
 }
 
 class QuorumScenario : public Scenario {
@@ -1063,22 +1078,6 @@ class QuorumScenario : public Scenario {
     return out;
   }
 
-  // Keys whose two sides both took a write since `since_us` and now hold different versions.
-  int conflicting_keys(TimeUs since_us) const {
-    const int64_t minority = quorum_minority_mask(config_);
-    int out = 0;
-    for (int32_t key = 0; key < config_.keys; ++key) {
-      Version side[2];
-      for (NodeId n = 0; n < topology_.replicas; ++n) {
-        const Version& v = replicas_[static_cast<size_t>(n)]->version(key);
-        Version& s = side[(minority >> n) & 1];
-        if (v.newer_than(s)) s = v;
-      }
-      out += side[0].ts >= since_us && side[1].ts >= since_us && !side[0].same(side[1]) ? 1 : 0;
-    }
-    return out;
-  }
-
   const Ledger* ledger() const { return ledger_; }
 
  private:
@@ -1090,21 +1089,20 @@ class QuorumScenario : public Scenario {
   // Lesson 4 "Quorum-based consistency": one row per stretch of the run with fixed W and R.
   void quorum_table(std::vector<Figure>& out) const {
     Figure& f = add_figure(out, Figure::Kind::Table, "W + R vs N: stale reads and latency");
-    f.columns = {"from", "W", "R", "W+R vs N", "reads", "stale", "read p50 / p99", "writes", "write p50 / p99", "failed"};
+    f.columns = {"from", "W, R", "W+R vs N", "reads", "stale", "read p50/p99", "writes", "write p50/p99", "failed"};
     const int n = config_.replicas;
     for (const PeriodStats& p : ledger_->periods()) {
       const bool overlap = p.period.w + p.period.r > n;
       const int64_t failed = p.reads.failed + p.writes.failed;
       f.rows.push_back({
           {format_seconds(p.period.from_us)},
-          {std::to_string(p.period.w)},
-          {std::to_string(p.period.r)},
+          {std::to_string(p.period.w) + ", " + std::to_string(p.period.r)},
           {std::to_string(p.period.w + p.period.r) + (overlap ? " > " : " <= ") + std::to_string(n), overlap ? Tone::Good : Tone::Warn},
           {std::to_string(p.reads.ok)},
           {std::to_string(p.stale), p.stale > 0 ? Tone::Bad : Tone::Good},
-          {percentile_ms(p.reads.latencies_us, 50) + " / " + percentile_ms(p.reads.latencies_us, 99)},
+          {latency_pair(p.reads.latencies_us)},
           {std::to_string(p.writes.ok)},
-          {percentile_ms(p.writes.latencies_us, 50) + " / " + percentile_ms(p.writes.latencies_us, 99)},
+          {latency_pair(p.writes.latencies_us)},
           {std::to_string(failed), failed > 0 ? Tone::Warn : Tone::Neutral},
       });
     }
@@ -1139,7 +1137,7 @@ class QuorumScenario : public Scenario {
         {{"majority side: ops that succeeded"}, avail(cp_.majority), avail(ap_.majority)},
         {{"minority side: ops that succeeded"}, avail(cp_.minority), avail(ap_.minority)},
         {{"stale reads"}, count(cp_.stale), count(ap_.stale)},
-        {{"keys written on both sides"}, count(cp_.conflicting_keys), count(ap_.conflicting_keys)},
+        {{"keys acknowledged on both sides"}, count(cp_.conflicting_keys), count(ap_.conflicting_keys)},
         {{"replicas agree again after heal"}, converge(cp_.converge_us), converge(ap_.converge_us)},
     };
     f.caption = "Both runs: split at 1 s (" + minority_names() + " cut off), heal at 4 s, workload stops at heal; "
@@ -1212,7 +1210,6 @@ CapOutcome QuorumScenario::run_cap_mode(uint64_t seed, bool ap) const {
   engine.partition(static_cast<uint32_t>(quorum_minority_mask(c)));
   engine.run_until(kHealUs);
   CapOutcome out;
-  out.conflicting_keys = shadow.conflicting_keys(kSplitUs);
   engine.heal();
   shadow.apply(engine, Command{kHealUs, Verb::Rate, kNoNode, -1, 0});
   // Converged = every replica holds the same version of every key from then to the end
@@ -1231,6 +1228,12 @@ CapOutcome QuorumScenario::run_cap_mode(uint64_t seed, bool ap) const {
     const OpStats during = shadow.ledger()->invoked_between(i, kSplitUs, kHealUs);
     side.ok += during.ok;
     side.failed += during.failed;
+  }
+  // Keys both sides acknowledged writes to while split: last writer wins keeps one side's value.
+  for (int32_t key = 0; key < c.keys && c.clients > 1; ++key) {
+    bool majority = false;
+    for (int i = 0; i < last; ++i) majority |= shadow.ledger()->acked_write(i, key, kSplitUs, kHealUs);
+    out.conflicting_keys += majority && shadow.ledger()->acked_write(last, key, kSplitUs, kHealUs) ? 1 : 0;
   }
   out.stale = checkers.count(FindingKind::StaleRead);
   return out;

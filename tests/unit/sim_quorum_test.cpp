@@ -43,7 +43,7 @@ const sim::Figure* figure(const std::vector<sim::Figure>& figures, const std::st
   return nullptr;
 }
 
-// "12 ms / 30 ms" -> 12 (the p50), "-" -> -1.
+// "12 / 30 ms" -> 12 (the p50), "-" -> -1.
 int64_t p50_ms(const sim::FigureCell& cell) { return cell.text == "-" ? -1 : std::stoll(cell.text); }
 
 int64_t last_sample(const sim::Lab& lab, const std::string& name) {
@@ -93,7 +93,7 @@ TEST_CASE("quorum: W + R <= N, stale reads appear in at least 80% of seeds and a
       const sim::Figure* f = figure(figures, "W + R vs N");
       REQUIRE(f != nullptr);
       CHECK(f->rows.size() == 1);
-      CHECK(std::stoi(f->rows[0][5].text) == stale(*lab));
+      CHECK(std::stoi(f->rows[0][4].text) == stale(*lab));
       CHECK(last_sample(*lab, "stale reads") <= stale(*lab));
     }
     INFO("w=" << config[0].second << " r=" << config[1].second << ": " << seeds_with_stale << " seeds, " << total << " stale reads");
@@ -121,8 +121,8 @@ TEST_CASE("quorum: latency is the W-th (R-th) fastest reply, so it grows with W 
     REQUIRE(table != nullptr);
     REQUIRE(table->rows.size() == 3);
     for (int q = 1; q <= 3; ++q) {
-      sum_r[q] += p50_ms(table->rows[static_cast<size_t>(q - 1)][6]);
-      sum_w[q] += p50_ms(table->rows[static_cast<size_t>(q - 1)][8]);
+      sum_r[q] += p50_ms(table->rows[static_cast<size_t>(q - 1)][5]);
+      sum_w[q] += p50_ms(table->rows[static_cast<size_t>(q - 1)][7]);
     }
   }
   MESSAGE("mean write p50 W=1,2,3: " << sum_w[1] / 20 << ", " << sum_w[2] / 20 << ", " << sum_w[3] / 20 << " ms; read p50 R=1,2,3: "
@@ -269,6 +269,7 @@ TEST_CASE("CAP: the comparison figure runs both modes on the same seed and sched
     CHECK(f->rows[1][2].text.rfind("100% of", 0) == 0);  // AP minority: everything does
     CHECK(f->rows[0][1].text.rfind("100% of", 0) == 0);  // CP majority keeps going
     CHECK(f->rows[2][1].text == "0");                    // CP: no stale read
+    CHECK(f->rows[3][1].text == "0");                    // CP: no key acknowledged on both sides
     CHECK(f->rows[4][2].text != "not within 6 s");       // AP converges
     ap_conflicts += std::stoi(f->rows[3][2].text);
     // Same seed, same numbers: computed from the run, deterministically.
