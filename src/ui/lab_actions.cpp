@@ -143,6 +143,7 @@ void draw_predictions(const LabSession& s, float width, std::vector<LabIntent>& 
     ImGui::Dummy(ImVec2(1, 2));
     // Radio circles with a visible edge on the tinted panel.
     ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(3, 3));  // circles the size of the text
     ImGui::PushStyleColor(ImGuiCol_FrameBg, col(p.surface));
     ImGui::PushStyleColor(ImGuiCol_Border, col(p.text_muted));
     for (size_t c = 0; c < spec.choices.size(); ++c) {
@@ -157,7 +158,7 @@ void draw_predictions(const LabSession& s, float width, std::vector<LabIntent>& 
       ImGui::PopID();
     }
     ImGui::PopStyleColor(2);
-    ImGui::PopStyleVar();
+    ImGui::PopStyleVar(2);
     ImGui::Dummy(ImVec2(1, 2));
     ImGui::BeginDisabled(chosen < 0);
     if (button("Commit and run", ButtonKind::primary)) {
