@@ -195,6 +195,7 @@ class Server : public Protocol {
     commit_ = applied_ = 0;
     kv_ = {};
     sessions_ = {};
+    appended_ = {};
     votes_ = prevotes_ = 0;
     peers_ = {};
     round_ = 0;
@@ -534,8 +535,17 @@ class Server : public Protocol {
       ctx.send(client, ClientReply{req.op, req.value, req.write_id, self_, ReplyStatus::Ok});  // applied already
       return;
     }
+    // A retry of a write still in the log waits for that copy rather than appending another.
+    int64_t& at = appended_[static_cast<size_t>(client_slot(req.write_id))];
+    if (at > 0 && at <= last_index() && entry(at).write_id == req.write_id) {
+      const bool waiting = std::any_of(pending_writes_.begin(), pending_writes_.end(),
+                                       [&](const PendingWrite& w) { return w.index == at && w.op == req.op; });
+      if (!waiting) pending_writes_.push_back(PendingWrite{at, client, req.op});
+      return;
+    }
     append(ctx, AppendSource::ClientWrite, req.key, req.value, req.write_id);
-    pending_writes_.push_back(PendingWrite{last_index(), client, req.op});
+    at = last_index();
+    pending_writes_.push_back(PendingWrite{at, client, req.op});
     for (NodeId n = 0; n < servers(); ++n)  // followers that are caught up get it now
       if (n != self_ && peers_[static_cast<size_t>(n)].next == last_index()) send_append(ctx, n);
   }
@@ -587,6 +597,7 @@ class Server : public Protocol {
   int64_t applied_ = 0;
   std::array<Version, kRaftKeys> kv_{};
   std::array<int64_t, kMaxNodes> sessions_{};  // client slot -> latest applied write sequence
+  std::array<int64_t, kMaxNodes> appended_{};  // client slot -> index of its latest write in the log
   uint32_t votes_ = 0;
   uint32_t prevotes_ = 0;
   std::array<Peer, kRaftMaxServers> peers_{};

@@ -100,11 +100,18 @@ void RaftCheckers::on_commit(const TraceEvent& e) {
   }
   const size_t known = std::min(upto, committed_.size());
   if (known > 0 && log.prefix[known - 1] != committed_[known - 1]) {
+    // Prefix hashes agree up to some index and differ from there on: find the first difference.
+    size_t lo = 0, hi = known - 1;
+    while (lo < hi) {
+      const size_t mid = (lo + hi) / 2;
+      if (log.prefix[mid] != committed_[mid]) hi = mid;
+      else lo = mid + 1;
+    }
     TraceEvent at = e;
-    at.a = static_cast<int64_t>(known);
-    report(FindingKind::StateMachineSafety, at, committed_by_[known - 1],
-           name(e.node) + " committed a different entry at or before #" + std::to_string(known) + " than " +
-               name(committed_by_[known - 1]) + " did");
+    at.a = static_cast<int64_t>(lo + 1);
+    report(FindingKind::StateMachineSafety, at, committed_by_[lo],
+           name(e.node) + " committed a different entry at #" + std::to_string(lo + 1) + " than " +
+               name(committed_by_[lo]) + " did");
     return;
   }
   for (size_t i = committed_.size(); i < upto; ++i) {
