@@ -180,6 +180,7 @@ class Server : public Protocol {
   /// This server's local time at which its election timer fires (kNever when none is armed).
   TimeUs election_deadline_local_us() const { return election_deadline_local_us_; }
   int64_t elections_started() const { return elections_started_; }
+  int votes() const { return __builtin_popcount(votes_); }
 
   void on_start(Context& ctx) override {
     self_ = ctx.self();
@@ -857,18 +858,7 @@ class RaftScenario : public Scenario {
     view.applied_pos = s.applied();
     const NodeId leader = newest_leader(engine);
     if (leader != kNoNode) view.lag_entries = std::max<int64_t>(0, server(leader).last_index() - s.last_index());
-    std::string& d = view.detail;
-    d = "term ";
-    append_int(d, s.term());
-    if (s.voted_for() != kNoNode) d += " \xC2\xB7 voted " + names()[static_cast<size_t>(s.voted_for())];
-    d += " \xC2\xB7 commit ";
-    append_int(d, s.commit());
-    const TimeUs left_us = timer_left_us(engine, node);
-    if (left_us >= 0) {
-      d += " \xC2\xB7 timer ";
-      append_int(d, left_us / kUsPerMs);
-      d += " ms";
-    }
+    view.detail = detail(engine, node);
   }
 
   std::vector<MetricSpec> metrics() const override {
@@ -912,6 +902,20 @@ class RaftScenario : public Scenario {
           (best == kNoNode || server(n).term() > server(best).term()))
         best = n;
     return best;
+  }
+
+  // One short line under the node (it must fit between neighbours): the term, then what this
+  // role is waiting for — a leader its commit index, a candidate its votes, a follower its vote
+  // and election timer.
+  std::string detail(const Engine& engine, NodeId node) const {
+    const Server& s = server(node);
+    std::string d = "term " + std::to_string(s.term());
+    if (s.role() == Role::Leader) return d + " \xC2\xB7 commit " + std::to_string(s.commit());
+    if (s.role() == Role::Candidate) d += " \xC2\xB7 " + std::to_string(s.votes()) + " votes";
+    else if (s.voted_for() != kNoNode) d += " \xC2\xB7 voted " + names()[static_cast<size_t>(s.voted_for())];
+    const TimeUs left_us = timer_left_us(engine, node);
+    if (left_us >= 0) d += " \xC2\xB7 " + std::to_string(left_us / kUsPerMs) + " ms";
+    return d;
   }
 
   // Time left on a server's election timer; -1 when none runs (leader, crashed).

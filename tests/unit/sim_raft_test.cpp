@@ -502,8 +502,11 @@ TEST_CASE("views: node detail, the Logs table and the election timer bars") {
   REQUIRE(nodes.size() == 7);  // s1..s5 c1 c2
   CHECK(nodes[5].name == "c1");
   CHECK(nodes[static_cast<size_t>(leader)].detail.rfind("term ", 0) == 0);
-  CHECK(nodes[static_cast<size_t>(leader)].detail.find("timer") == std::string::npos);  // leaders have none
-  CHECK(nodes[static_cast<size_t>(some_other(leader))].detail.find("timer") != std::string::npos);
+  CHECK(nodes[static_cast<size_t>(leader)].detail.find(" ms") == std::string::npos);  // leaders have no timer
+  CHECK(nodes[static_cast<size_t>(leader)].detail.find("commit") != std::string::npos);
+  const std::string& follower = nodes[static_cast<size_t>(some_other(leader))].detail;
+  CHECK(follower.find(" ms") != std::string::npos);
+  CHECK(follower.find("voted s") != std::string::npos);
   const std::vector<sim::Figure> figures = lab->figures();
   REQUIRE(figures.size() == 2);
   const sim::Figure& logs = figures[0];
