@@ -911,7 +911,7 @@ class RaftScenario : public Scenario {
     const Server& s = server(node);
     std::string d = "term " + std::to_string(s.term());
     if (s.role() == Role::Leader) return d + " \xC2\xB7 commit " + std::to_string(s.commit());
-    if (s.role() == Role::Candidate) d += " \xC2\xB7 " + std::to_string(s.votes()) + " votes";
+    if (s.role() == Role::Candidate) d += " \xC2\xB7 " + std::to_string(s.votes()) + (s.votes() == 1 ? " vote" : " votes");
     else if (s.voted_for() != kNoNode) d += " \xC2\xB7 voted " + names()[static_cast<size_t>(s.voted_for())];
     const TimeUs left_us = timer_left_us(engine, node);
     if (left_us >= 0) d += " \xC2\xB7 " + std::to_string(left_us / kUsPerMs) + " ms";
