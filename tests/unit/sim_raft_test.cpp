@@ -62,11 +62,7 @@ std::map<int64_t, std::set<int>> leaders_by_term(const Lab& lab) {
   return out;
 }
 
-const sim::NodeView& view(const Lab& lab, NodeId n) {
-  static std::vector<sim::NodeView> nodes;
-  nodes = lab.nodes();
-  return nodes[static_cast<size_t>(n)];
-}
+sim::NodeView view(const Lab& lab, NodeId n) { return lab.nodes()[static_cast<size_t>(n)]; }
 
 // A server other than `n` (s1, or s2 when n is s1).
 NodeId some_other(NodeId n) { return n == 0 ? 1 : 0; }
