@@ -1,5 +1,7 @@
 #include "sim/fixture.h"
 
+#include <algorithm>
+
 #include "sim/rng.h"
 
 namespace sim {
@@ -59,6 +61,12 @@ std::vector<Command> random_faults(const Lab& lab, uint64_t seed, TimeUs start_u
     if (std::string(v.kind) == "monitor") monitor = v.id;
   }
   const auto pick = [&rng](const std::vector<NodeId>& from) { return from[static_cast<size_t>(rng.below(static_cast<int64_t>(from.size())))]; };
+  // Labs without a coordinator (Raft) aim its faults at the next database node instead.
+  const auto monitor_or_next = [&](NodeId n) {
+    if (monitor != kNoNode) return monitor;
+    const size_t i = static_cast<size_t>(std::find(db.begin(), db.end(), n) - db.begin());
+    return db[(i + 1) % db.size()];
+  };
   std::vector<Command> out;
   TimeUs t = start_us + rng.between(kUsPerS / 2, 2 * kUsPerS);
   while (t < end_us) {
@@ -82,14 +90,14 @@ std::vector<Command> random_faults(const Lab& lab, uint64_t seed, TimeUs start_u
       }
       case 3: {  // one-way: the node still hears, but nobody hears it (or the reverse)
         const bool outgoing = rng.below(2) == 0;
-        const NodeId other = monitor;
+        const NodeId other = monitor_or_next(n);
         out.push_back({t, Verb::Cut, outgoing ? n : other, outgoing ? other : n});
         out.push_back({repair_us, Verb::Uncut, outgoing ? n : other, outgoing ? other : n});
         break;
       }
       default:
-        out.push_back({t, Verb::Crash, monitor});
-        out.push_back({repair_us, Verb::Restart, monitor});
+        out.push_back({t, Verb::Crash, monitor_or_next(n)});
+        out.push_back({repair_us, Verb::Restart, monitor_or_next(n)});
         break;
     }
     t = repair_us + rng.between(kUsPerS / 2, 2 * kUsPerS);
