@@ -76,7 +76,7 @@ void Checkers::on_invoke(const TraceEvent& e) {
   const Op op{static_cast<OpKind>(e.code), e.node, e.x, e.a, e.b, e.c, e.time_us, kNever, false, kNoNode};
   ops_.push_back(op);
   open_op_[e.node] = ops_.size() - 1;
-  if (op.kind == OpKind::Write) write_op_[op.write_id] = ops_.size() - 1;
+  if (op.kind == OpKind::Write && op.write_id != 0) write_op_[op.write_id] = ops_.size() - 1;
 }
 
 void Checkers::on_complete(const TraceEvent& e) {
@@ -124,9 +124,9 @@ void Checkers::check_stale_read(const Op& read) {
   const Op& newer = ops_[std::prev(before)->latest_invoked];
   TimeUs observed_done_us = -1;  // the initial value precedes everything
   if (read.write_id != 0) {
-    const auto it = write_op_.find(read.write_id);
-    if (it == write_op_.end()) return;
-    observed_done_us = ops_[it->second].complete_us;
+    const size_t* found = write_op_.find(read.write_id);
+    if (found == nullptr) return;
+    observed_done_us = ops_[*found].complete_us;
   }
   if (observed_done_us >= newer.invoke_us) return;
   std::string text = "read k";
@@ -159,7 +159,8 @@ void Checkers::on_role(const TraceEvent& e) {
 }
 
 bool Checkers::log_has(NodeId node, int64_t write_id) const {
-  return nodes_[static_cast<size_t>(node)].held.count(write_id) != 0;
+  const int32_t* copies = nodes_[static_cast<size_t>(node)].held.find(write_id);
+  return copies != nullptr && *copies > 0;
 }
 
 // Lost write (lesson 5, "prevent data loss"): every acknowledged write must be in the log of the
@@ -171,7 +172,9 @@ void Checkers::check_lost_on_primary(NodeId primary) {
 
 void Checkers::report_lost(size_t index, NodeId primary) {
   const Op& w = ops_[index];
-  if (!reported_lost_.insert(w.write_id).second) return;
+  bool& reported = reported_lost_[w.write_id];
+  if (reported) return;
+  reported = true;
   std::string text = describe_write(w) + " acknowledged at " + format_seconds(w.complete_us) + " by " +
                      node_name(names_, w.served_by) + " is missing on new primary " + node_name(names_, primary);
   report(FindingKind::LostWrite, std::max(w.complete_us, nodes_[static_cast<size_t>(primary)].primary_since_us),
@@ -180,8 +183,7 @@ void Checkers::report_lost(size_t index, NodeId primary) {
 
 void Checkers::truncate_log(NodeState& n, size_t length) {
   for (size_t pos = length; pos < n.log.size(); ++pos) {
-    const auto it = n.held.find(n.log[pos]);
-    if (it != n.held.end() && --it->second == 0) n.held.erase(it);
+    if (n.log[pos] != 0) --n.held[n.log[pos]];
   }
   n.log.resize(length);
 }

@@ -23,10 +23,9 @@
 #include <set>
 #include <string>
 #include <tuple>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
+#include "sim/flat_map.h"
 #include "sim/linearizability.h"
 #include "sim/trace.h"
 #include "sim/types.h"
@@ -119,7 +118,7 @@ class Checkers : public TraceSink {
     TimeUs primary_since_us = 0;
     TimeUs last_accept_us = -1;  // last client write accepted in the current primary stint
     std::vector<int64_t> log;    // write ids by position (0 = noop)
-    std::unordered_map<int64_t, int32_t> held;  // write id -> copies in log (lookups only)
+    FlatMap<int32_t> held;       // write id -> copies in log (0 once truncated away)
   };
 
   void on_invoke(const TraceEvent& e);
@@ -141,13 +140,13 @@ class Checkers : public TraceSink {
   CheckerStats stats_;
   std::vector<Op> ops_;
   std::vector<size_t> open_op_;  // per client: index of its latest invoked op
-  std::unordered_map<int64_t, size_t> write_op_;  // write id -> op (lookups only)
+  FlatMap<size_t> write_op_;   // write id -> op
   std::vector<std::vector<Acked>> acked_by_key_;
   std::vector<size_t> acked_writes_;  // op indices, acknowledgement order
   std::vector<NodeState> nodes_;
   NodeId newest_primary_ = kNoNode;
   int64_t newest_epoch_ = 0;
-  std::unordered_set<int64_t> reported_lost_;
+  FlatMap<bool> reported_lost_;  // write ids already reported lost
   std::set<std::tuple<NodeId, NodeId, int64_t, int64_t>> reported_split_;
 };
 

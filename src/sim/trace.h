@@ -2,7 +2,7 @@
 //
 // Usage:
 //   sim::Trace& trace = engine.trace();
-//   uint64_t h = trace.hash();                       // FNV-1a over every record so far
+//   uint64_t h = trace.hash();                       // a 64-bit hash of every record so far
 //   for (const sim::TraceEvent& e : trace.events())
 //     puts(sim::format_event(e, names, vocabulary).c_str());
 //   trace.add_sink(&checkers);                       // checkers read every record as it happens
@@ -105,7 +105,7 @@ class Trace {
   void record(const TraceEvent& event);
   void add_sink(TraceSink* sink) { sinks_.push_back(sink); }
 
-  /// FNV-1a of every record so far. With kept records it is computed lazily, on demand, so
+  /// Hash of every record so far. With kept records it is computed lazily, on demand, so
   /// that rebuilding a run for scrubbing does not pay for it.
   uint64_t hash() const;
   uint64_t count() const { return count_; }
@@ -113,15 +113,15 @@ class Trace {
 
  private:
   bool keep_;
-  mutable uint64_t hash_ = 0xCBF29CE484222325ull;  // FNV-1a 64 offset basis
+  mutable uint64_t hash_ = 0xCBF29CE484222325ull;  // any fixed start value
   mutable size_t hashed_ = 0;                      // kept records already folded into hash_
   uint64_t count_ = 0;
   std::vector<TraceEvent> events_;
   std::vector<TraceSink*> sinks_;
 };
 
-/// FNV-1a 64 over one record's canonical bytes (see trace.cpp), chained onto `hash`.
-uint64_t fnv1a_event(uint64_t hash, const TraceEvent& event);
+/// Folds one record (its canonical words, see trace.cpp) into `hash`.
+uint64_t hash_event(uint64_t hash, const TraceEvent& event);
 
 /// One line, e.g. "1.204000 n1 send ->n2 append #12 e1 m345".
 std::string format_event(const TraceEvent& event, const std::vector<std::string>& names,
