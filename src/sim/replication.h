@@ -136,7 +136,7 @@ enum ReplicationNote : uint8_t {
 /// (the cost of reconciling after the partition heals: GitHub, October 2018).
 struct Divergence {
   int64_t writes = 0;        ///< client writes held (or thrown away) by deposed primaries only
-  int64_t acknowledged = 0;  ///< of those, acknowledged to a client as committed
+  int64_t acknowledged = 0;  ///< of those, acknowledged as committed (the reply may not have arrived)
   int64_t keys_both_sides = 0;  ///< keys written on both sides: conflicts to merge by hand
 };
 

@@ -159,7 +159,8 @@ void switchover_demo(Fixture& f) {
 bool prevention_is(const Lab& lab, Prevention p) { return lab.setting("prevention") == static_cast<int64_t>(p); }
 int64_t auto_promotions(const Lab& lab) { return notes(lab, kNotePromoteAuto); }
 
-// Two primaries took writes, the network healed, and the deposed one's writes are counted.
+// Two primaries took writes, the network healed, and the deposed one's acknowledged writes are
+// counted.
 bool diverge_met(const Lab& lab) {
   const std::vector<LinkView> links = lab.links();
   const bool healed = std::none_of(links.begin(), links.end(), [](const LinkView& l) { return l.cut; });
@@ -252,7 +253,7 @@ const GoalSpec kWitnessOutage{"witness-outage", "See the witness's failure mode:
 const GoalSpec kTokensReject{"tokens-reject", "See fencing tokens reject the old primary's late write",
                              "prevention=tokens: pause the primary (a long GC) until the standby takes over, then "
                              "resume it. It still believes it leads, but the storage rejects its old token.",
-                             {{"prevention", 2}}, tokens_reject_met, tokens_reject_demo};
+                             {{"prevention", 2}, {"writes_pct", 100}}, tokens_reject_met, tokens_reject_demo};
 const GoalSpec kStonithPrevents{"stonith-prevents", "Prevent it with STONITH",
                                 "prevention=stonith: before promoting, the standby's side has the fencing device "
                                 "power the isolated primary off, and waits for confirmation.",
