@@ -1492,7 +1492,7 @@ class ReplicationScenario : public Scenario {
     const NodeId p = newest_primary(engine);
     const Divergence total = divergence_of(db_nodes(), p, &per_node);
     Figure& f = add_figure(out, Figure::Kind::Table, "Divergence: writes the surviving history lacks");
-    f.columns = {"node", "writes only there", "acknowledged", "keys written on both sides"};
+    f.columns = {"node", "only there", "acknowledged", "conflicting keys"};
     const std::vector<std::string> n = names();
     for (size_t i = 0; i < per_node.size(); ++i) {
       if (static_cast<NodeId>(i) == p) continue;
@@ -1506,7 +1506,7 @@ class ReplicationScenario : public Scenario {
     }
     f.caption = "Compared with " + n[static_cast<size_t>(p)] + "'s history. " + std::to_string(total.acknowledged) +
                 " acknowledged writes would be lost or merged by hand; " + std::to_string(total.keys_both_sides) +
-                " keys were written on both sides. GitHub, October 2018: a 43-second partition, writes on both "
+                " keys were written on both sides (conflicting keys). GitHub, October 2018: a 43-second partition, writes on both "
                 "coasts, about 24 hours of degraded service while they were reconciled.";
   }
 
@@ -1534,18 +1534,18 @@ class ReplicationScenario : public Scenario {
     const bool client = topology_.is_client(node);
     view.group = left ? "primary's site" : "standby's site";
     view.x = left ? (client ? 0.08f : 0.25f) : (client ? 0.92f : 0.75f);
-    view.y = 0.3f + 0.4f * (static_cast<float>(row) + 0.5f) / static_cast<float>(rows);
+    view.y = 0.2f + 0.6f * (static_cast<float>(row) + 0.5f) / static_cast<float>(rows);
     if (node == topology_.witness && !config_.witness_with_primary) {
       view.group = "third site";
       view.x = 0.5f;
-      view.y = 0.1f;
+      view.y = 0.12f;
     } else if (node == topology_.witness) {
-      view.y = 0.15f;
+      view.y = 0.2f;
     }
     if (node == topology_.fence_device) {
       view.group = "management network";
       view.x = 0.5f;
-      view.y = 0.9f;
+      view.y = 0.88f;
     }
   }
 
