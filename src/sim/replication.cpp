@@ -4,6 +4,8 @@
 #include <array>
 #include <vector>
 
+#include "sim/lab.h"
+
 namespace sim {
 
 namespace {
@@ -17,16 +19,34 @@ struct Topology {
   NodeId monitor = kNoNode;
   NodeId first_client = kNoNode;
   int clients = 0;
+  NodeId witness = kNoNode;       // "wit", with Prevention::Witness
+  NodeId fence_device = kNoNode;  // "pdu", with Prevention::Stonith
 
   explicit Topology(const ReplicationConfig& c)
       : db_nodes(c.secondaries + 1), monitor(c.secondaries + 1), first_client(c.secondaries + 2),
-        clients(c.clients) {}
+        clients(c.clients) {
+    NodeId next = first_client + clients;
+    if (c.prevention == Prevention::Witness) witness = next++;
+    if (c.prevention == Prevention::Stonith) fence_device = next++;
+  }
   bool is_db(NodeId n) const { return n >= 0 && n < db_nodes; }
   bool is_client(NodeId n) const { return n >= first_client && n < first_client + clients; }
+  /// The primary's site: n1 and the first client (and the witness, if placed there).
+  bool in_primary_site(NodeId n, const ReplicationConfig& c) const {
+    return n == 0 || n == first_client || (n == witness && c.witness_with_primary);
+  }
+};
+
+// The fencing device's power switch (STONITH). A protocol cannot crash another node through the
+// engine, so a powered-off database node finds out at its next event and goes dark (forgets its
+// volatile state, answers nothing) until the operator restarts it; views show it as crashed.
+struct PowerSwitch {
+  std::array<bool, kMaxNodes> off{};
 };
 
 enum MsgType : uint16_t {
-  kWrite = 1, kRead, kReply, kAppend, kAppendReply, kHeartbeat, kView, kRouteQuery, kOperator
+  kWrite = 1, kRead, kReply, kAppend, kAppendReply, kHeartbeat, kView, kRouteQuery, kOperator,
+  kVoteRequest, kVote, kFenceRequest, kFenceDone,
 };
 
 struct WriteReq {
@@ -112,6 +132,35 @@ struct RouteQuery {  // "who is the primary?" (the answer is a View)
   TraceArgs trace_args() const { return {}; }
 };
 
+// Witness (lesson 5 "Witnesses and where to put them"): may the coordinator promote `candidate`?
+struct VoteRequest {
+  static constexpr uint16_t kType = kVoteRequest;
+  int32_t epoch;        // the epoch the promotion would start
+  int32_t old_primary;
+  int32_t candidate;
+  TraceArgs trace_args() const { return {epoch, candidate}; }
+};
+
+struct Vote {
+  static constexpr uint16_t kType = kVote;
+  int32_t epoch;
+  uint8_t granted;
+  TraceArgs trace_args() const { return {epoch, granted}; }
+};
+
+// STONITH (lesson 5 "Fencing and STONITH"): power `target` off, and say when it is done.
+struct FenceRequest {
+  static constexpr uint16_t kType = kFenceRequest;
+  int32_t target;
+  TraceArgs trace_args() const { return {target, 0}; }
+};
+
+struct FenceDone {
+  static constexpr uint16_t kType = kFenceDone;
+  int32_t target;
+  TraceArgs trace_args() const { return {target, 0}; }
+};
+
 // A local input from a command (operator at a console, user at a client).
 enum class Action : uint8_t { Write, Read, Promote, Switchover, Wake };
 const char* const kActionNames[] = {"op-write", "op-read", "op-promote", "op-switch", "op-wake"};
@@ -129,6 +178,7 @@ enum Timer : TimerId {
   kTimerHeartbeat = 0, kTimerReplicate, kTimerApply,  // database node
   kTimerTick,                                          // coordinator
   kTimerNextOp, kTimerOpTimeout, kTimerRetry,          // client
+  kTimerPower,                                         // fencing device
 };
 
 void label(uint16_t type, const TraceArgs& a, std::string& out) {
@@ -143,13 +193,18 @@ void label(uint16_t type, const TraceArgs& a, std::string& out) {
     case kView: num("view e", a.a); num(" n", a.b + 1); return;
     case kRouteQuery: out += "route?"; return;
     case kOperator: out += kActionNames[a.a]; return;
+    case kVoteRequest: num("vote? e", a.a); num(" n", a.b + 1); return;
+    case kVote: out += a.b != 0 ? "vote yes" : "vote no"; num(" e", a.a); return;
+    case kFenceRequest: num("power off n", a.a + 1); return;
+    case kFenceDone: num("off: n", a.a + 1); return;
   }
   num("type", type);
 }
 
 const char* timer_name(int32_t timer) {
-  static const char* const kNames[] = {"heartbeat", "replicate", "apply", "tick", "next-op", "op-timeout", "retry"};
-  return timer >= 0 && timer < 7 ? kNames[timer] : "?";
+  static const char* const kNames[] = {"heartbeat", "replicate", "apply",      "tick",
+                                       "next-op",   "op-timeout", "retry", "power"};
+  return timer >= 0 && timer < 8 ? kNames[timer] : "?";
 }
 
 void note_text(const TraceEvent& e, const std::vector<std::string>& names, std::string& out) {
@@ -173,11 +228,41 @@ void note_text(const TraceEvent& e, const std::vector<std::string>& names, std::
     case kNoteSwitchoverAbort: out += "switchover to "; out += peer; out += " abandoned"; return;
     case kNoteFenced: out += "fenced by "; out += peer; out += ", epoch "; append_int(out, e.a); out += ": step down"; return;
     case kNoteLeaseExpired: out += "lease expired: step down"; return;
+    case kNoteVoteAsked: out += "ask the witness to approve promoting "; out += peer; return;
+    case kNoteVoteRefused:
+      out += "refuse: I heard the primary ";
+      out += format_seconds(e.a) + " ago";
+      return;
+    case kNoteVoteGranted: out += "approve promoting "; out += peer; return;
+    case kNoteFenceAsked: out += "ask the fencing device to power off "; out += peer; return;
+    case kNotePoweredOff:
+      out += "power off ";
+      out += peer;
+      out += " (asked by ";
+      out += node_name(names, static_cast<int>(e.a));
+      out += ")";
+      return;
+    case kNoteFailoverCalledOff: out += "primary "; out += peer; out += " heard again: no failover"; return;
+    case kNoteTokenRejected:
+      out += "reject a write from ";
+      out += peer;
+      out += ": token ";
+      append_int(out, e.a);
+      out += " is older than ";
+      append_int(out, e.b);
+      return;
   }
   append_int(out, e.code);
 }
 
 const Vocabulary kVocabulary{label, timer_name, note_text};
+// The split-brain lab's site-level faults (Command::b indexes the actions).
+enum SiteAction : int32_t { kCutSites = 0, kSiteDown = 1 };
+const Vocabulary kSiteVocabulary{
+    label, timer_name, note_text,
+    {{"cut-sites", "", "Cut the link between the sites",
+      "the primary's site and the standby's site lose each other; the witness and the fencing device stay reachable"},
+     {"site-down", "", "Power off the primary's site", "every node in the primary's site crashes"}}};
 
 constexpr TimeUs kLongAgoUs = -(TimeUs{1} << 60);  // "never", yet safe to subtract from
 
@@ -187,8 +272,8 @@ constexpr TimeUs kLongAgoUs = -(TimeUs{1} << 60);  // "never", yet safe to subtr
 
 class DbNode : public Protocol {
  public:
-  DbNode(const ReplicationConfig& config, const Topology& topology)
-      : config_(config), topology_(topology), apply_delay_us_(config.apply_delay_us) {}
+  DbNode(const ReplicationConfig& config, const Topology& topology, PowerSwitch* power)
+      : config_(config), topology_(topology), apply_delay_us_(config.apply_delay_us), power_(power) {}
 
   // Read-only state for views and metrics.
   Role role() const { return role_; }
@@ -196,12 +281,33 @@ class DbNode : public Protocol {
   int64_t log_length() const { return static_cast<int64_t>(log_.size()); }
   int64_t applied_pos() const { return applied_pos_; }
   bool draining() const { return draining_; }
+  bool powered_off() const { return self_ != kNoNode && power_->off[static_cast<size_t>(self_)]; }
+  /// Client writes its log holds from `pos` on (1-based), and whether it acknowledged each.
+  template <class F>
+  void for_each_write_from(int64_t pos, F&& f) const {
+    for (int64_t p = std::max<int64_t>(pos, 1); p <= log_length(); ++p)
+      if (entry(p).key >= 0) f(entry(p).write_id, entry(p).key, entry(p).epoch, p <= commit_pos_);
+  }
+  /// (write id, key, epoch) of every client write a truncation threw away, and whether this node
+  /// had acknowledged it as primary.
+  struct Discarded {
+    int64_t write_id;
+    int32_t key;
+    int32_t epoch;
+    bool acked;
+  };
+  const std::vector<Discarded>& discarded() const { return discarded_; }
+  int32_t entry_epoch(int64_t pos) const { return entry(pos).epoch; }
+  int64_t entry_write_id(int64_t pos) const { return entry(pos).write_id; }
   /// This node's local time when it appended entry `pos` (1-based).
   TimeUs appended_local_us(int64_t pos) const { return log_[static_cast<size_t>(pos - 1)].local_us; }
   void set_apply_delay_us(TimeUs delay_us) { apply_delay_us_ = delay_us; }
 
   void on_start(Context& ctx) override {
     self_ = ctx.self();
+    power_->off[static_cast<size_t>(self_)] = false;  // restarted by the operator: power is back
+    last_view_local_us_ = ctx.now_local_us();
+    shot_peer_ = false;
     role_ = Role::Secondary;
     ctx.trace_role(role_, epoch_);
     // Crash recovery replays the whole durable log into the key-value state.
@@ -224,6 +330,7 @@ class DbNode : public Protocol {
   }
 
   void on_timer(Context& ctx, TimerId timer) override {
+    if (go_dark_if_off(ctx)) return;
     switch (timer) {
       case kTimerHeartbeat: send_heartbeat(ctx); break;
       case kTimerReplicate: retransmit(ctx); break;
@@ -232,12 +339,16 @@ class DbNode : public Protocol {
   }
 
   void on_message(Context& ctx, const Message& m) override {
+    if (go_dark_if_off(ctx)) return;
     switch (m.type) {
       case kWrite: on_write(ctx, m.from, m.body_as<WriteReq>()); break;
       case kRead: on_read(ctx, m.from, m.body_as<ReadReq>()); break;
       case kAppend: on_append(ctx, m.from, m.body_as<Append>()); break;
       case kAppendReply: on_append_reply(ctx, m.from, m.body_as<AppendReply>()); break;
-      case kView: on_view(ctx, m.body_as<View>()); break;
+      case kView:
+        if (m.from == topology_.monitor) last_view_local_us_ = ctx.now_local_us();
+        on_view(ctx, m.body_as<View>());
+        break;
     }
   }
 
@@ -275,17 +386,45 @@ class DbNode : public Protocol {
   const Entry& entry(int64_t pos) const { return log_[static_cast<size_t>(pos - 1)]; }
   int32_t last_epoch() const { return log_.empty() ? 0 : log_.back().epoch; }
 
+  // STONITH: the fencing device cut the power. The first event after that finds it off; from
+  // then on nothing runs (timers are not re-armed) until a restart.
+  bool go_dark_if_off(Context& ctx) {
+    if (!powered_off()) return false;
+    if (role_ != Role::None) {
+      role_ = Role::None;
+      ctx.trace_role(role_, epoch_);
+      on_crash();
+    }
+    return true;
+  }
+
+  // STONITH in a two-site cluster: a primary that stops hearing the coordinator's site fears the
+  // standby took over, and shoots it (after the tiebreaker delay). The coordinator does the same
+  // to the primary: with no delay both shots land — the fence race of lesson 5.
+  void maybe_shoot_peer(Context& ctx) {
+    if (config_.prevention != Prevention::Stonith || role_ != Role::Primary || shot_peer_) return;
+    if (ctx.now_local_us() - last_view_local_us_ <= config_.failover_timeout_us + config_.fence_delay_us) return;
+    shot_peer_ = true;
+    for (NodeId n = 0; n < topology_.db_nodes; ++n) {
+      if (n == self_) continue;
+      ctx.trace_note(kNoteFenceAsked, n, epoch_, 0, 0);
+      ctx.send(topology_.fence_device, FenceRequest{n});
+    }
+  }
+
   // --- Heartbeats, views and roles (lesson 5 "heartbeat failure detection") --------------------
 
   void send_heartbeat(Context& ctx) {
-    if (role_ == Role::Primary && config_.fencing && lease_until_local_us_ != kNoLease &&
+    if (role_ == Role::Primary && config_.leased() && lease_until_local_us_ != kNoLease &&
         ctx.now_local_us() >= lease_until_local_us_) {
       ctx.trace_note(kNoteLeaseExpired, kNoNode, epoch_, 0, 0);
       step_down(ctx);
     }
-    ctx.send(topology_.monitor,
-             Heartbeat{ctx.now_local_us(), log_length(), applied_pos_, static_cast<int32_t>(epoch_), last_epoch(),
-                       static_cast<uint8_t>(role_ == Role::Primary), static_cast<uint8_t>(draining_)});
+    maybe_shoot_peer(ctx);
+    const Heartbeat hb{ctx.now_local_us(), log_length(), applied_pos_, static_cast<int32_t>(epoch_), last_epoch(),
+                       static_cast<uint8_t>(role_ == Role::Primary), static_cast<uint8_t>(draining_)};
+    ctx.send(topology_.monitor, hb);
+    if (topology_.witness != kNoNode) ctx.send(topology_.witness, hb);
     ctx.set_timer(kTimerHeartbeat, config_.heartbeat_interval_us);
   }
 
@@ -306,6 +445,8 @@ class DbNode : public Protocol {
   void become_primary(Context& ctx) {
     role_ = Role::Primary;
     primary_ = self_;
+    last_view_local_us_ = ctx.now_local_us();
+    shot_peer_ = false;
     ctx.trace_role(role_, epoch_);
     // Promotion replays what was received but not yet applied.
     apply_upto(log_length());
@@ -338,7 +479,7 @@ class DbNode : public Protocol {
   }
 
   bool lease_valid(const Context& ctx) const {
-    return !config_.fencing || (lease_until_local_us_ != kNoLease && ctx.now_local_us() < lease_until_local_us_);
+    return !config_.leased() || (lease_until_local_us_ != kNoLease && ctx.now_local_us() < lease_until_local_us_);
   }
 
   void reply(Context& ctx, NodeId client, int64_t op, Status status, int64_t value = 0, int64_t write_id = 0,
@@ -452,15 +593,19 @@ class DbNode : public Protocol {
   }
 
   // Lesson 2: the acknowledgement mode decides how many secondaries must hold an entry.
+  // With fencing tokens the storage (a replica) must accept a write before it counts: at least
+  // semi-synchronous.
   int64_t commit_candidate() const {
-    if (config_.ack_mode == AckMode::Async) return log_length();
+    const AckMode mode = config_.prevention == Prevention::Tokens ? std::max(config_.ack_mode, AckMode::SemiSync)
+                                                                 : config_.ack_mode;
+    if (mode == AckMode::Async) return log_length();
     int64_t lowest = log_length(), highest = 0;
     for (NodeId n = 0; n < topology_.db_nodes; ++n) {
       if (n == self_) continue;
       lowest = std::min(lowest, peers_[static_cast<size_t>(n)].match_pos);
       highest = std::max(highest, peers_[static_cast<size_t>(n)].match_pos);
     }
-    return config_.ack_mode == AckMode::Sync ? lowest : std::min(highest, log_length());
+    return mode == AckMode::Sync ? lowest : std::min(highest, log_length());
   }
 
   void advance_commit(Context& ctx) {
@@ -489,8 +634,12 @@ class DbNode : public Protocol {
       primary_ = from;
       early_.clear();
     } else if (a.epoch < epoch_) {
-      // Fencing: tell a deposed primary. Without fencing it simply hears nothing back.
-      if (config_.fencing) ctx.send(from, AppendReply{0, static_cast<int32_t>(epoch_), AppendResult::Fenced});
+      // Fencing tokens: the storage rejects the older token and tells the deposed primary.
+      // Without them it simply hears nothing back.
+      if (config_.checks_tokens()) {
+        ctx.trace_note(kNoteTokenRejected, from, a.epoch, epoch_, 0);
+        ctx.send(from, AppendReply{0, static_cast<int32_t>(epoch_), AppendResult::Fenced});
+      }
       return;
     } else if (primary_ == kNoNode && role_ != Role::Primary) {
       primary_ = from;
@@ -546,6 +695,8 @@ class DbNode : public Protocol {
 
   void truncate_to(Context& ctx, int64_t length) {
     const int64_t removed = log_length() - length;
+    for (int64_t p = length + 1; p <= log_length(); ++p)
+      if (entry(p).key >= 0) discarded_.push_back(Discarded{entry(p).write_id, entry(p).key, entry(p).epoch, p <= commit_pos_});
     log_.resize(static_cast<size_t>(length));
     ctx.trace_truncate(length, removed);
     if (applied_pos_ > length) rebuild_state(length);
@@ -583,10 +734,12 @@ class DbNode : public Protocol {
   const ReplicationConfig config_;
   const Topology topology_;
   TimeUs apply_delay_us_;
+  PowerSwitch* power_;  // the scenario's
   NodeId self_ = kNoNode;
   // Durable: survives crashes.
   std::vector<Entry> log_;
   int64_t epoch_ = 1;
+  std::vector<Discarded> discarded_;  // an observation for the divergence figure
   // Volatile.
   Role role_ = Role::None;
   NodeId primary_ = kNoNode;
@@ -601,6 +754,8 @@ class DbNode : public Protocol {
   std::array<ClientLast, kMaxNodes> client_last_{};
   std::vector<Pending> pending_;
   std::vector<Append> early_;  // arrived ahead of a gap, waiting for it (secondary)
+  TimeUs last_view_local_us_ = 0;  // last word from the coordinator (STONITH's peer watch)
+  bool shot_peer_ = false;
 };
 
 // ================================================================================================
@@ -639,6 +794,8 @@ class Monitor : public Protocol {
       case kHeartbeat: on_heartbeat(ctx, m.from, m.body_as<Heartbeat>()); break;
       case kRouteQuery: ctx.send(m.from, View{-1, static_cast<int32_t>(epoch_), primary_, 0}); break;
       case kOperator: on_operator(ctx, m.body_as<Operator>()); break;
+      case kVote: on_vote(ctx, m.body_as<Vote>()); break;
+      case kFenceDone: on_fence_done(ctx, m.body_as<FenceDone>()); break;
     }
   }
 
@@ -653,6 +810,8 @@ class Monitor : public Protocol {
     NodeId target = kNoNode;  // kNoNode: pick the most up-to-date reachable secondary
     uint8_t note = kNotePromoteAuto;
     TimeUs not_before_local_us = 0;
+    bool approved = false;  // the witness voted yes, or the fencing device confirmed the power-off
+    TimeUs asked_local_us = kLongAgoUs;  // last vote or fencing request
   };
   struct Switchover {
     bool active = false;
@@ -694,9 +853,16 @@ class Monitor : public Protocol {
   }
 
   void tick(Context& ctx) {
+    const TimeUs silent_us = ctx.now_local_us() - members_[static_cast<size_t>(primary_)].last_heard_local_us;
+    // With a witness, a failover it refused is called off once the primary is heard again.
+    if (failover_.active && config_.prevention == Prevention::Witness && failover_.note == kNotePromoteAuto &&
+        silent_us <= config_.failover_timeout_us) {
+      ctx.trace_note(kNoteFailoverCalledOff, primary_, epoch_, 0, 0);
+      failover_ = Failover{};
+      return;
+    }
     if (failover_.active) return try_promote(ctx);
     if (switchover_.active) return check_switchover(ctx);
-    const TimeUs silent_us = ctx.now_local_us() - members_[static_cast<size_t>(primary_)].last_heard_local_us;
     if (config_.auto_failover && silent_us > config_.failover_timeout_us) {
       ctx.trace_note(kNoteFailoverStart, primary_, silent_us, 0, 0);
       begin_failover(ctx, kNoNode, kNotePromoteAuto);
@@ -706,8 +872,8 @@ class Monitor : public Protocol {
   void begin_failover(Context& ctx, NodeId target, uint8_t note) {
     // Fencing: wait until the old primary's lease has certainly expired (its lease began no
     // later than our last grant and lasts lease_us on a clock that runs at our rate).
-    const TimeUs not_before = config_.fencing ? last_grant_local_us_ + config_.lease_us() : ctx.now_local_us();
-    failover_ = Failover{true, target, note, not_before};
+    const TimeUs not_before = config_.leased() ? last_grant_local_us_ + config_.lease_us() : ctx.now_local_us();
+    failover_ = Failover{true, target, note, not_before, false, kLongAgoUs};
     try_promote(ctx);
   }
 
@@ -747,6 +913,10 @@ class Monitor : public Protocol {
       ctx.trace_note(kNoteNoCandidate, primary_, epoch_, 0, 0);
       return;
     }
+    if (!failover_.approved && config_.prevention == Prevention::Witness) return ask(ctx, topology_.witness,
+        VoteRequest{static_cast<int32_t>(epoch_ + 1), primary_, target}, kNoteVoteAsked, target);
+    if (!failover_.approved && config_.prevention == Prevention::Stonith)
+      return ask(ctx, topology_.fence_device, FenceRequest{primary_}, kNoteFenceAsked, primary_);
     ++epoch_;
     primary_ = target;
     ctx.trace_note(failover_.note, target, epoch_, 0, 0);
@@ -759,6 +929,30 @@ class Monitor : public Protocol {
     const View v{-1, static_cast<int32_t>(epoch_), primary_, 0};
     for (NodeId n = 0; n < topology_.db_nodes; ++n) ctx.send(n, v);
     for (int c = 0; c < topology_.clients; ++c) ctx.send(topology_.first_client + c, v);
+    if (topology_.witness != kNoNode) ctx.send(topology_.witness, v);
+  }
+
+  // Asks the witness for its vote or the fencing device for a power-off, again every few
+  // heartbeats while unanswered (a refusal may turn into a yes; a request may be lost).
+  template <class Request>
+  void ask(Context& ctx, NodeId to, const Request& request, uint8_t note, NodeId about) {
+    if (ctx.now_local_us() - failover_.asked_local_us < 5 * config_.heartbeat_interval_us) return;
+    if (failover_.asked_local_us == kLongAgoUs) ctx.trace_note(note, about, epoch_, 0, 0);
+    failover_.asked_local_us = ctx.now_local_us();
+    ctx.send(to, request);
+  }
+
+  void on_vote(Context& ctx, const Vote& v) {
+    if (!failover_.active || v.epoch != epoch_ + 1 || v.granted == 0) return;
+    failover_.approved = true;
+    try_promote(ctx);
+  }
+
+  // STONITH: only a confirmed power-off of the old primary lets the promotion go ahead.
+  void on_fence_done(Context& ctx, const FenceDone& d) {
+    if (!failover_.active || d.target != primary_) return;
+    failover_.approved = true;
+    try_promote(ctx);
   }
 
   const ReplicationConfig config_;
@@ -771,6 +965,117 @@ class Monitor : public Protocol {
   TimeUs last_grant_local_us_ = 0;
   Failover failover_;
   Switchover switchover_;
+};
+
+// ================================================================================================
+// Witness (lesson 5 "Witnesses and where to put them"): a voter with no data in a third site. It
+// renews the primary's lease as the coordinator does, so the primary keeps writing while it
+// reaches a majority (itself + coordinator or witness), and it approves a promotion only when it
+// too has lost the primary — by then the leases it granted have run out.
+// ================================================================================================
+
+class WitnessNode : public Protocol {
+ public:
+  WitnessNode(const ReplicationConfig& config, const Topology& topology) : config_(config), topology_(topology) {}
+
+  int64_t epoch() const { return epoch_; }
+
+  void on_start(Context& ctx) override {
+    ctx.trace_role(Role::Monitor, epoch_);
+    last_heard_local_us_.fill(ctx.now_local_us());  // after a restart, everyone gets a full timeout
+  }
+
+  void on_crash() override { last_heard_local_us_ = {}; }
+  void on_timer(Context&, TimerId) override {}
+
+  void on_message(Context& ctx, const Message& m) override {
+    switch (m.type) {
+      case kHeartbeat: {
+        const Heartbeat hb = m.body_as<Heartbeat>();
+        last_heard_local_us_[static_cast<size_t>(m.from)] = ctx.now_local_us();
+        ctx.send(m.from, View{m.from == primary_ ? hb.sent_local_us : -1, static_cast<int32_t>(epoch_), primary_, 0});
+        break;
+      }
+      case kVoteRequest: on_vote_request(ctx, m.from, m.body_as<VoteRequest>()); break;
+      case kView: {
+        const View v = m.body_as<View>();
+        if (v.epoch > epoch_) {
+          epoch_ = v.epoch;
+          primary_ = v.primary;
+        }
+        break;
+      }
+    }
+  }
+
+ private:
+  void on_vote_request(Context& ctx, NodeId from, const VoteRequest& r) {
+    const TimeUs silent_us = ctx.now_local_us() - last_heard_local_us_[static_cast<size_t>(r.old_primary)];
+    const bool granted = r.epoch > epoch_ && silent_us > config_.failover_timeout_us;
+    if (granted) {
+      epoch_ = r.epoch;  // from now on only the candidate gets leases from here
+      primary_ = r.candidate;
+      ctx.trace_note(kNoteVoteGranted, r.candidate, r.epoch, 0, 0);
+    } else if (r.epoch != refused_epoch_) {
+      refused_epoch_ = r.epoch;  // say it once per failover attempt
+      ctx.trace_note(kNoteVoteRefused, r.old_primary, silent_us, 0, 0);
+    }
+    ctx.send(from, Vote{r.epoch, static_cast<uint8_t>(granted)});
+  }
+
+  const ReplicationConfig config_;
+  const Topology topology_;
+  // Durable: a vote is never taken back.
+  int64_t epoch_ = 1;
+  NodeId primary_ = 0;
+  // Volatile.
+  std::array<TimeUs, kMaxNodes> last_heard_local_us_{};
+  int32_t refused_epoch_ = 0;
+};
+
+// ================================================================================================
+// Fencing device (lesson 5 "Fencing and STONITH"): a power switch on a management network.
+// It takes power_off_us to cut a node's power and then confirms to whoever asked.
+// ================================================================================================
+
+class FenceDevice : public Protocol {
+ public:
+  FenceDevice(const ReplicationConfig& config, PowerSwitch* power) : config_(config), power_(power) {}
+
+  void on_start(Context& ctx) override { ctx.trace_role(Role::None, 0); }
+  void on_crash() override { pending_.clear(); }
+
+  void on_message(Context& ctx, const Message& m) override {
+    if (m.type != kFenceRequest) return;
+    const NodeId target = m.body_as<FenceRequest>().target;
+    if (power_->off[static_cast<size_t>(target)]) return ctx.send(m.from, FenceDone{target});
+    for (const Pending& p : pending_)
+      if (p.target == target && p.asker == m.from) return;
+    pending_.push_back(Pending{target, m.from, ctx.now_local_us() + config_.power_off_us});
+    if (pending_.size() == 1) ctx.set_timer(kTimerPower, config_.power_off_us);
+  }
+
+  // Requests complete in arrival order, each power_off_us after it came in.
+  void on_timer(Context& ctx, TimerId) override {
+    while (!pending_.empty() && pending_.front().done_local_us <= ctx.now_local_us()) {
+      const Pending p = pending_.front();
+      pending_.erase(pending_.begin());
+      if (!power_->off[static_cast<size_t>(p.target)]) ctx.trace_note(kNotePoweredOff, p.target, p.asker, 0, 0);
+      power_->off[static_cast<size_t>(p.target)] = true;
+      ctx.send(p.asker, FenceDone{p.target});
+    }
+    if (!pending_.empty()) ctx.set_timer(kTimerPower, pending_.front().done_local_us - ctx.now_local_us());
+  }
+
+ private:
+  struct Pending {
+    NodeId target;
+    NodeId asker;
+    TimeUs done_local_us;
+  };
+  const ReplicationConfig config_;
+  PowerSwitch* power_;  // the scenario's
+  std::vector<Pending> pending_;
 };
 
 // ================================================================================================
@@ -973,6 +1278,45 @@ class Client : public Protocol {
 };
 
 // ================================================================================================
+// Divergence (lesson 5: "when the network heals, someone has to reconcile two histories")
+// ================================================================================================
+
+// Client writes that database nodes other than `primary` hold (or threw away when they rejoined)
+// and `primary`'s log lacks; keys that `primary` also wrote in a later epoch are conflicts.
+Divergence divergence_of(const std::vector<const DbNode*>& db, NodeId primary, std::vector<Divergence>* per_node) {
+  Divergence total;
+  if (primary == kNoNode) return total;
+  const DbNode& p = *db[static_cast<size_t>(primary)];
+  std::vector<int64_t> kept;                          // write ids in the surviving history
+  std::array<int32_t, kMaxKeys> newest_epoch_of_key{};  // latest epoch in which it wrote each key
+  p.for_each_write_from(1, [&](int64_t id, int32_t key, int32_t epoch, bool) {
+    kept.push_back(id);
+    newest_epoch_of_key[static_cast<size_t>(key)] = std::max(newest_epoch_of_key[static_cast<size_t>(key)], epoch);
+  });
+  std::sort(kept.begin(), kept.end());
+  for (size_t n = 0; n < db.size(); ++n) {
+    Divergence d;
+    std::array<bool, kMaxKeys> conflict{};
+    const auto count = [&](int64_t id, int32_t key, int32_t epoch, bool acked) {
+      if (std::binary_search(kept.begin(), kept.end(), id)) return;
+      ++d.writes;
+      d.acknowledged += acked ? 1 : 0;
+      conflict[static_cast<size_t>(key)] = conflict[static_cast<size_t>(key)] || newest_epoch_of_key[static_cast<size_t>(key)] > epoch;
+    };
+    if (static_cast<NodeId>(n) != primary) {
+      db[n]->for_each_write_from(1, count);
+      for (const DbNode::Discarded& x : db[n]->discarded()) count(x.write_id, x.key, x.epoch, x.acked);
+    }
+    d.keys_both_sides = std::count(conflict.begin(), conflict.end(), true);
+    total.writes += d.writes;
+    total.acknowledged += d.acknowledged;
+    total.keys_both_sides += d.keys_both_sides;
+    if (per_node != nullptr) per_node->push_back(d);
+  }
+  return total;
+}
+
+// ================================================================================================
 // The scenario: cast, commands, views
 // ================================================================================================
 
@@ -985,13 +1329,15 @@ class ReplicationScenario : public Scenario {
     for (int i = 0; i < topology_.db_nodes; ++i) out.push_back("n" + std::to_string(i + 1));
     out.push_back("mon");
     for (int i = 0; i < topology_.clients; ++i) out.push_back("c" + std::to_string(i + 1));
+    if (topology_.witness != kNoNode) out.push_back("wit");
+    if (topology_.fence_device != kNoNode) out.push_back("pdu");
     return out;
   }
 
   void build(Engine& engine) override {
     const std::vector<std::string> n = names();
     for (int i = 0; i < topology_.db_nodes; ++i) {
-      auto node = std::make_unique<DbNode>(config_, topology_);
+      auto node = std::make_unique<DbNode>(config_, topology_, &power_);
       db_.push_back(node.get());
       engine.add_node(n[static_cast<size_t>(i)], std::move(node));
     }
@@ -1003,9 +1349,15 @@ class ReplicationScenario : public Scenario {
       clients_.push_back(client.get());
       engine.add_node(n[static_cast<size_t>(topology_.first_client + i)], std::move(client));
     }
+    if (topology_.witness != kNoNode) {
+      auto witness = std::make_unique<WitnessNode>(config_, topology_);
+      witness_ = witness.get();
+      engine.add_node("wit", std::move(witness));
+    }
+    if (topology_.fence_device != kNoNode) engine.add_node("pdu", std::make_unique<FenceDevice>(config_, &power_));
   }
 
-  const Vocabulary& vocabulary() const override { return kVocabulary; }
+  const Vocabulary& vocabulary() const override { return config_.sites ? kSiteVocabulary : kVocabulary; }
 
   bool validate(const Command& c, std::string* error) const override {
     const auto fail = [error](const char* message) { *error = message; return false; };
@@ -1023,6 +1375,8 @@ class ReplicationScenario : public Scenario {
         return c.value >= 0 && c.value <= 60 * kUsPerS ? true : fail("apply delay must be 0..60 s");
       case Verb::Rate:
         return c.value >= 0 && c.value <= 10'000 ? true : fail("rate must be 0..10000 operations per second");
+      case Verb::Act:
+        return config_.sites ? true : fail("not a replication-lab command");
       default:
         return fail("not a replication-lab command");
     }
@@ -1042,24 +1396,61 @@ class ReplicationScenario : public Scenario {
           engine.inject(topology_.first_client + i, Operator{0, 0, kNoNode, Action::Wake});
         }
         break;
+      case Verb::Act: apply_site_action(engine, static_cast<SiteAction>(c.b)); break;
       default: break;
     }
   }
 
+  // Site-level faults for the split-brain lab: the inter-site link, or the primary's whole site.
+  void apply_site_action(Engine& engine, SiteAction action) const {
+    const NodeId count = static_cast<NodeId>(names().size());
+    for (NodeId a = 0; a < count; ++a) {
+      if (!topology_.in_primary_site(a, config_)) continue;
+      if (action == kSiteDown) {
+        engine.crash(a);
+        continue;
+      }
+      for (NodeId b = 0; b < count; ++b) {
+        if (topology_.in_primary_site(b, config_) || b == topology_.fence_device ||
+            (b == topology_.witness && !config_.witness_with_primary))
+          continue;  // the witness's third site and the management network stay reachable
+        engine.cut(a, b);
+        engine.cut(b, a);
+      }
+    }
+  }
+
   void describe(const Engine& engine, NodeId node, NodeView& view) const override {
+    if (config_.sites) place(node, view);
+    const bool crashed = engine.status(node) == NodeStatus::Crashed;
     if (node == topology_.monitor) {
       view.kind = "monitor";
-      view.role = engine.status(node) == NodeStatus::Crashed ? Role::None : Role::Monitor;
+      view.role = crashed ? Role::None : Role::Monitor;
       view.epoch = monitor_->epoch();
       return;
     }
     if (topology_.is_client(node)) {
       view.kind = "client";
-      view.role = engine.status(node) == NodeStatus::Crashed ? Role::None : Role::Client;
+      view.role = crashed ? Role::None : Role::Client;
+      return;
+    }
+    if (node == topology_.witness) {
+      view.kind = "witness";
+      view.role = crashed ? Role::None : Role::Monitor;
+      view.epoch = witness_->epoch();
+      return;
+    }
+    if (node == topology_.fence_device) {
+      view.kind = "fence";
+      view.detail = "fencing device";
       return;
     }
     const DbNode& d = *db_[static_cast<size_t>(node)];
     view.kind = "db";
+    if (d.powered_off()) {
+      view.status = NodeStatus::Crashed;
+      view.detail = "powered off";
+    }
     view.role = d.role();
     view.epoch = d.epoch();
     view.log_length = d.log_length();
@@ -1093,23 +1484,80 @@ class ReplicationScenario : public Scenario {
     }
   }
 
+  // The split-brain lab: what reconciling after the partition would cost (lesson 5's worked
+  // example, GitHub's October 2018 incident).
+  void figures(const Engine& engine, std::vector<Figure>& out) const override {
+    if (!config_.sites) return;
+    std::vector<Divergence> per_node;
+    const NodeId p = newest_primary(engine);
+    const Divergence total = divergence_of(db_nodes(), p, &per_node);
+    Figure& f = add_figure(out, Figure::Kind::Table, "Divergence: writes the surviving history lacks");
+    f.columns = {"node", "only there", "acknowledged", "conflicting keys"};
+    const std::vector<std::string> n = names();
+    for (size_t i = 0; i < per_node.size(); ++i) {
+      if (static_cast<NodeId>(i) == p) continue;
+      const Divergence& d = per_node[i];
+      const auto cell = [](int64_t v) { return FigureCell{std::to_string(v), v > 0 ? Tone::Bad : Tone::Good}; };
+      f.rows.push_back({{n[i]}, cell(d.writes), cell(d.acknowledged), cell(d.keys_both_sides)});
+    }
+    if (p == kNoNode) {
+      f.caption = "No primary is up: nothing to compare with.";
+      return;
+    }
+    f.caption = "Compared with " + n[static_cast<size_t>(p)] + "'s history. " + std::to_string(total.acknowledged) +
+                " acknowledged writes would be lost or merged by hand; " + std::to_string(total.keys_both_sides) +
+                " keys were written on both sides (conflicting keys). GitHub, October 2018: a 43-second partition, writes on both "
+                "coasts, about 24 hours of degraded service while they were reconciled.";
+  }
+
  private:
   // The up primary with the newest epoch (ties: lowest id) — whom a freshly routed client reaches.
   NodeId newest_primary(const Engine& engine) const {
     NodeId best = kNoNode;
     for (NodeId n = 0; n < topology_.db_nodes; ++n) {
       const DbNode& d = *db_[static_cast<size_t>(n)];
-      if (engine.status(n) != NodeStatus::Up || d.role() != Role::Primary) continue;
+      if (engine.status(n) != NodeStatus::Up || d.role() != Role::Primary || d.powered_off()) continue;
       if (best == kNoNode || d.epoch() > db_[static_cast<size_t>(best)]->epoch()) best = n;
     }
     return best;
   }
+
+  // Sites for the split-brain lab: the primary's on the left, the standby's on the right, the
+  // witness's third site at the top, the fencing device's management network at the bottom.
+  void place(NodeId node, NodeView& view) const {
+    const bool left = topology_.in_primary_site(node, config_);
+    int row = 0, rows = 1;
+    if (topology_.is_db(node) && node > 0) row = node - 1, rows = topology_.db_nodes;
+    if (node == topology_.monitor) row = topology_.db_nodes - 1, rows = topology_.db_nodes;
+    if (topology_.is_client(node) && node > topology_.first_client)
+      row = node - topology_.first_client - 1, rows = topology_.clients - 1;
+    const bool client = topology_.is_client(node);
+    view.group = left ? "primary's site" : "standby's site";
+    view.x = left ? (client ? 0.08f : 0.25f) : (client ? 0.92f : 0.75f);
+    view.y = 0.2f + 0.6f * (static_cast<float>(row) + 0.5f) / static_cast<float>(rows);
+    if (node == topology_.witness && !config_.witness_with_primary) {
+      view.group = "third site";
+      view.x = 0.5f;
+      view.y = 0.12f;
+    } else if (node == topology_.witness) {
+      view.y = 0.2f;
+    }
+    if (node == topology_.fence_device) {
+      view.group = "management network";
+      view.x = 0.5f;
+      view.y = 0.88f;
+    }
+  }
+
+  std::vector<const DbNode*> db_nodes() const { return {db_.begin(), db_.end()}; }
 
   const ReplicationConfig config_;
   const Topology topology_;
   std::vector<DbNode*> db_;  // owned by the engine
   Monitor* monitor_ = nullptr;
   std::vector<Client*> clients_;
+  WitnessNode* witness_ = nullptr;
+  PowerSwitch power_;  // outlives the engine: the lab destroys its engine first
 };
 
 }  // namespace
@@ -1131,11 +1579,20 @@ bool ReplicationConfig::validate(std::string* error) const {
          check(apply_delay_us >= 0 && apply_delay_us <= 60 * kUsPerS, "apply delay must be 0..60 s") &&
          check(switchover_timeout_us >= heartbeat_interval_us && switchover_timeout_us <= 600 * kUsPerS,
                "switchover timeout must be 1 heartbeat..600 s") &&
-         check(op_timeout_us >= kUsPerMs && op_timeout_us <= 60 * kUsPerS, "operation timeout must be 1 ms..60 s");
+         check(op_timeout_us >= kUsPerMs && op_timeout_us <= 60 * kUsPerS, "operation timeout must be 1 ms..60 s") &&
+         check(fence_delay_us >= 0 && fence_delay_us <= 60 * kUsPerS, "fencing delay must be 0..60 s") &&
+         check(power_off_us >= kUsPerMs && power_off_us <= 60 * kUsPerS, "power-off time must be 1 ms..60 s");
 }
 
 std::unique_ptr<Scenario> make_replication_scenario(const ReplicationConfig& config) {
   return std::make_unique<ReplicationScenario>(config);
+}
+
+Divergence replication_divergence(const Lab& lab) {
+  std::vector<const DbNode*> db;
+  for (NodeId n = 0; n < lab.engine().node_count(); ++n)
+    if (const auto* d = dynamic_cast<const DbNode*>(&lab.engine().protocol(n))) db.push_back(d);
+  return divergence_of(db, lab.primary(), nullptr);
 }
 
 }  // namespace sim

@@ -46,6 +46,18 @@ enum class ReadRouting : uint8_t {
 
 constexpr int kMaxKeys = 8;
 
+/// How a split-brain is prevented (lesson 5, "The split-brain problem"). The coordinator "mon"
+/// runs beside the standby, so a partition that cuts the primary off looks to it like a crash.
+enum class Prevention : uint8_t {
+  None,     ///< the isolated primary keeps accepting writes while the standby takes over
+  Witness,  ///< a third voter "wit": promotion needs its vote, and the primary stops accepting
+            ///< writes when its lease from the coordinator or the witness (a majority) runs out
+  Tokens,   ///< fencing tokens checked by the storage: replicas reject an older epoch, and the
+            ///< primary acknowledges a write only once a replica has accepted it
+  Stonith,  ///< the coordinator has the fencing device "pdu" power the old primary off before
+            ///< promoting; in this two-site cluster the primary shoots its peer too (a race)
+};
+
 struct ReplicationConfig {
   /// Secondaries besides the primary (1..6).
   int secondaries = 2;
@@ -55,6 +67,17 @@ struct ReplicationConfig {
   ReadRouting read_routing = ReadRouting::Primary;
   /// Leases, epoch checks and step-down (see header comment).
   bool fencing = false;
+  /// Split-brain prevention; extra nodes "wit" (witness) or "pdu" (fencing device) join the cast.
+  Prevention prevention = Prevention::None;
+  /// Witness: it sits in the primary's site instead of a third one.
+  bool witness_with_primary = false;
+  /// STONITH: a primary that lost the coordinator waits this long before shooting its peer (the
+  /// tiebreaker delay of Pacemaker's pcmk_delay_max); 0 lets both sides shoot at once.
+  TimeUs fence_delay_us = 0;
+  /// STONITH: time the fencing device takes to power a node off and confirm it.
+  TimeUs power_off_us = 1 * kUsPerS;
+  /// Draw the nodes in sites (primary's, standby's, witness's) for the split-brain lab.
+  bool sites = false;
   /// The coordinator promotes a secondary when the primary's heartbeats stop.
   bool auto_failover = true;
   /// Every database node sends the coordinator a heartbeat this often; also the coordinator's
@@ -79,10 +102,15 @@ struct ReplicationConfig {
   TimeUs op_timeout_us = 1000 * kUsPerMs;
 
   TimeUs lease_us() const { return failover_timeout_us / 2; }
+  /// A primary accepts writes only while it holds a lease.
+  bool leased() const { return fencing || prevention == Prevention::Witness; }
+  /// Replicas reject appends of an older epoch and tell the sender.
+  bool checks_tokens() const { return fencing || prevention == Prevention::Tokens; }
   bool validate(std::string* error) const;
 };
 
 std::unique_ptr<Scenario> make_replication_scenario(const ReplicationConfig& config);
+
 
 /// Codes of the Note records the replication protocol writes (CheckerStats::notes index).
 enum ReplicationNote : uint8_t {
@@ -95,6 +123,25 @@ enum ReplicationNote : uint8_t {
   kNoteSwitchoverAbort = 7,    ///< coordinator: target did not catch up in time
   kNoteFenced = 8,             ///< database node: stepped down, a replica reported a newer epoch
   kNoteLeaseExpired = 9,       ///< database node: stepped down, its lease ran out
+  kNoteVoteAsked = 10,         ///< coordinator: asks the witness to approve promoting peer
+  kNoteVoteRefused = 11,       ///< witness: refuses, it still hears the primary (a = silence)
+  kNoteVoteGranted = 12,       ///< witness: approves promoting peer
+  kNoteFenceAsked = 13,        ///< coordinator or primary: asks the fencing device to power peer off
+  kNotePoweredOff = 14,        ///< fencing device: peer is off (a = who asked)
+  kNoteFailoverCalledOff = 15, ///< coordinator: the primary is heard again, no failover
+  kNoteTokenRejected = 16,     ///< replica: rejected an append from peer (a = its epoch, b = ours)
 };
+
+/// Writes that split-brain or lag left on a deposed primary, which the surviving history lacks
+/// (the cost of reconciling after the partition heals: GitHub, October 2018).
+struct Divergence {
+  int64_t writes = 0;        ///< client writes held (or thrown away) by deposed primaries only
+  int64_t acknowledged = 0;  ///< of those, acknowledged as committed (the reply may not have arrived)
+  int64_t keys_both_sides = 0;  ///< keys written on both sides: conflicts to merge by hand
+};
+
+class Lab;
+/// The divergence in a replication lab's run right now.
+Divergence replication_divergence(const Lab& lab);
 
 }  // namespace sim

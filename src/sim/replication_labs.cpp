@@ -15,6 +15,8 @@ const char* const kModes[] = {"async", "semisync", "sync"};
 const char* const kReads[] = {"primary", "any", "ryw", "monotonic"};
 const char* const kOnOff[] = {"off", "on"};
 const char* const kFailover[] = {"manual", "auto"};
+const char* const kPrevention[] = {"none", "witness", "tokens", "stonith"};
+const char* const kWitnessSite[] = {"third-site", "with-primary"};
 
 // Shared schema; each lab overrides some defaults. Order is part of the URL format: append only.
 std::vector<SettingSpec> base_settings() {
@@ -41,44 +43,70 @@ std::vector<SettingSpec> base_settings() {
   };
 }
 
-std::vector<SettingSpec> settings_with(std::initializer_list<std::pair<const char*, int64_t>> defaults) {
+// The split-brain lab's schema: the shared one, then its own (append only).
+std::vector<SettingSpec> split_brain_settings() {
   std::vector<SettingSpec> s = base_settings();
+  s.push_back({"prevention", "what stops two primaries: nothing, a witness's vote, fencing tokens checked by the "
+                             "storage, or STONITH (power the old primary off first)", 0, 3, 0, kPrevention});
+  s.push_back({"witness", "where the witness sits: a third site, or the primary's site", 0, 1, 0, kWitnessSite});
+  s.push_back({"fence_delay_ms", "STONITH: the primary waits this long before shooting its peer (a tiebreaker)", 0,
+               60'000, 0, nullptr});
+  return s;
+}
+
+std::vector<SettingSpec> settings_with(std::vector<SettingSpec> s,
+                                       std::initializer_list<std::pair<const char*, int64_t>> defaults) {
   for (const auto& d : defaults)
     for (SettingSpec& spec : s)
       if (std::strcmp(spec.key, d.first) == 0) spec.def = d.second;
   return s;
 }
 
-// The value of setting `key` (settings follow base_settings() order).
-int64_t value(const std::vector<int64_t>& v, const char* key) {
-  static const std::vector<SettingSpec> schema = base_settings();
-  for (size_t i = 0; i < schema.size(); ++i)
+// The value of setting `key` in `schema` order; 0 when the lab has no such setting.
+int64_t value(const std::vector<SettingSpec>& schema, const std::vector<int64_t>& v, const char* key) {
+  for (size_t i = 0; i < schema.size() && i < v.size(); ++i)
     if (std::strcmp(schema[i].key, key) == 0) return v[i];
   return 0;
 }
 
-std::unique_ptr<Scenario> make(const std::vector<int64_t>& v, NetworkConfig* network, std::string* error) {
+std::unique_ptr<Scenario> make_from(const std::vector<SettingSpec>& schema, const std::vector<int64_t>& settings,
+                                    bool sites, NetworkConfig* network, std::string* error) {
+  const auto value = [&](const char* key) { return sim::value(schema, settings, key); };
   ReplicationConfig c;
-  c.secondaries = static_cast<int>(value(v, "secondaries"));
-  c.ack_mode = static_cast<AckMode>(value(v, "mode"));
-  c.read_routing = static_cast<ReadRouting>(value(v, "reads"));
-  c.fencing = value(v, "fencing") != 0;
-  c.auto_failover = value(v, "failover") != 0;
-  c.heartbeat_interval_us = value(v, "hb_ms") * kUsPerMs;
-  c.failover_timeout_us = value(v, "timeout_ms") * kUsPerMs;
-  c.apply_delay_us = value(v, "apply_ms") * kUsPerMs;
-  c.clients = static_cast<int>(value(v, "clients"));
-  c.workload_ops_per_s = static_cast<int>(value(v, "rate"));
-  c.write_percent = static_cast<int>(value(v, "writes_pct"));
-  c.keys = static_cast<int>(value(v, "keys"));
-  c.op_timeout_us = value(v, "op_timeout_ms") * kUsPerMs;
-  network->link.latency_us = value(v, "latency_ms") * kUsPerMs;
-  network->link.jitter_us = value(v, "jitter_ms") * kUsPerMs;
-  network->link.loss_ppm = static_cast<uint32_t>(value(v, "loss_ppm"));
-  network->link.duplicate_ppm = static_cast<uint32_t>(value(v, "dup_ppm"));
-  network->link.reorder_ppm = static_cast<uint32_t>(value(v, "reorder_ppm"));
+  c.sites = sites;
+  c.secondaries = static_cast<int>(value("secondaries"));
+  c.ack_mode = static_cast<AckMode>(value("mode"));
+  c.read_routing = static_cast<ReadRouting>(value("reads"));
+  c.fencing = value("fencing") != 0;
+  c.auto_failover = value("failover") != 0;
+  c.heartbeat_interval_us = value("hb_ms") * kUsPerMs;
+  c.failover_timeout_us = value("timeout_ms") * kUsPerMs;
+  c.apply_delay_us = value("apply_ms") * kUsPerMs;
+  c.clients = static_cast<int>(value("clients"));
+  c.workload_ops_per_s = static_cast<int>(value("rate"));
+  c.write_percent = static_cast<int>(value("writes_pct"));
+  c.keys = static_cast<int>(value("keys"));
+  c.op_timeout_us = value("op_timeout_ms") * kUsPerMs;
+  network->link.latency_us = value("latency_ms") * kUsPerMs;
+  network->link.jitter_us = value("jitter_ms") * kUsPerMs;
+  network->link.loss_ppm = static_cast<uint32_t>(value("loss_ppm"));
+  network->link.duplicate_ppm = static_cast<uint32_t>(value("dup_ppm"));
+  network->link.reorder_ppm = static_cast<uint32_t>(value("reorder_ppm"));
+  c.prevention = static_cast<Prevention>(value("prevention"));
+  c.witness_with_primary = value("witness") != 0;
+  c.fence_delay_us = value("fence_delay_ms") * kUsPerMs;
   if (!c.validate(error)) return nullptr;
   return make_replication_scenario(c);
+}
+
+std::unique_ptr<Scenario> make(const std::vector<int64_t>& v, NetworkConfig* network, std::string* error) {
+  static const std::vector<SettingSpec> schema = base_settings();
+  return make_from(schema, v, /*sites=*/false, network, error);
+}
+
+std::unique_ptr<Scenario> make_split_brain(const std::vector<int64_t>& v, NetworkConfig* network, std::string* error) {
+  static const std::vector<SettingSpec> schema = split_brain_settings();
+  return make_from(schema, v, /*sites=*/true, network, error);
 }
 
 // --- Goals -------------------------------------------------------------------------------------
@@ -88,17 +116,9 @@ int64_t notes(const Lab& lab, ReplicationNote note) { return lab.checkers().stat
 
 bool stale_read_met(const Lab& lab) { return found(lab, FindingKind::StaleRead); }
 bool lost_write_met(const Lab& lab) { return found(lab, FindingKind::LostWrite); }
-bool split_brain_met(const Lab& lab) { return found(lab, FindingKind::SplitBrain); }
 
 bool switchover_met(const Lab& lab) {
   return notes(lab, kNotePromoteSwitchover) > 0 && !found(lab, FindingKind::LostWrite);
-}
-
-// A failover happened under sync + fencing, with writes flowing, and nothing went wrong.
-bool safe_failover_met(const Lab& lab) {
-  return lab.setting("mode") == static_cast<int64_t>(AckMode::Sync) && lab.setting("fencing") == 1 &&
-         notes(lab, kNotePromoteAuto) + notes(lab, kNotePromoteManual) > 0 &&
-         lab.checkers().stats().writes_acked >= 10 && lab.findings().empty();
 }
 
 // Lesson 2: a replica that has not applied a write yet serves the old value.
@@ -126,13 +146,6 @@ void lost_write_demo(Fixture& f) {
   f.run_for(500 * kUsPerMs);
 }
 
-// Lesson 5: isolate the primary together with one client; without fencing it keeps accepting.
-void split_brain_demo(Fixture& f) {
-  f.run_for(500 * kUsPerMs);
-  f.partition({f.primary(), f.node("c1")});
-  f.run_for(3 * kUsPerS);
-}
-
 // Lesson 5 "planned failover": drain, catch up, promote, demote.
 void switchover_demo(Fixture& f) {
   f.run_for(kUsPerS);
@@ -141,16 +154,142 @@ void switchover_demo(Fixture& f) {
   f.run_for(2 * kUsPerS);
 }
 
-// Lesson 5: sync replication + fencing survive losing the primary.
-void safe_failover_demo(Fixture& f) {
-  f.run_for(kUsPerS);
-  const NodeId p = f.primary();
-  f.partition({p, f.node("c1")});
-  f.step_until_primary(f.lab().now_us() + 5 * kUsPerS, p);
-  f.run_for(kUsPerS);
+// --- Split-brain and how each prevention stops it (lesson 5) ----------------------------------
+
+bool prevention_is(const Lab& lab, Prevention p) { return lab.setting("prevention") == static_cast<int64_t>(p); }
+int64_t auto_promotions(const Lab& lab) { return notes(lab, kNotePromoteAuto); }
+
+// Two primaries took writes, the network healed, and the deposed one's acknowledged writes are
+// counted.
+bool diverge_met(const Lab& lab) {
+  const std::vector<LinkView> links = lab.links();
+  const bool healed = std::none_of(links.begin(), links.end(), [](const LinkView& l) { return l.cut; });
+  return healed && found(lab, FindingKind::SplitBrain) && replication_divergence(lab).acknowledged > 0;
+}
+
+bool witness_prevents_met(const Lab& lab) {
+  return prevention_is(lab, Prevention::Witness) && notes(lab, kNoteVoteGranted) > 0 && auto_promotions(lab) > 0 &&
+         !found(lab, FindingKind::SplitBrain);
+}
+
+// The witness sits with the primary and that site goes dark: nobody may promote the standby.
+bool witness_outage_met(const Lab& lab) {
+  return prevention_is(lab, Prevention::Witness) && lab.setting("witness") == 1 && notes(lab, kNoteVoteAsked) > 0 &&
+         auto_promotions(lab) == 0 && lab.primary() == kNoNode;
+}
+
+// The old primary wakes up and writes with its old token; the storage refuses, nothing diverges.
+bool tokens_reject_met(const Lab& lab) {
+  return prevention_is(lab, Prevention::Tokens) && notes(lab, kNoteTokenRejected) > 0 &&
+         !found(lab, FindingKind::LostWrite) && replication_divergence(lab).acknowledged == 0;
+}
+
+bool stonith_prevents_met(const Lab& lab) {
+  return prevention_is(lab, Prevention::Stonith) && notes(lab, kNotePoweredOff) > 0 && auto_promotions(lab) > 0 &&
+         lab.primary() != kNoNode && !found(lab, FindingKind::SplitBrain);
+}
+
+// Both sides shot: every database node is off and nobody serves.
+bool stonith_race_met(const Lab& lab) {
+  return prevention_is(lab, Prevention::Stonith) && notes(lab, kNotePoweredOff) >= 2 && lab.primary() == kNoNode;
+}
+
+void isolate_primary(Fixture& f) {
+  f.run_for(500 * kUsPerMs);
+  f.partition({f.primary(), f.node("c1")});
+}
+
+// GitHub 2018: ~40 s of partition with writes on both sides, then the network heals.
+void diverge_demo(Fixture& f) {
+  isolate_primary(f);
+  f.run_for(4 * kUsPerS);
   f.heal();
   f.run_for(2 * kUsPerS);
 }
+
+void witness_prevents_demo(Fixture& f) { diverge_demo(f); }
+
+void witness_outage_demo(Fixture& f) {
+  f.run_for(500 * kUsPerMs);
+  f.act("site-down");
+  f.run_for(5 * kUsPerS);
+}
+
+// Lesson 5 "Fencing tokens and epochs": a long GC pause; the old primary wakes up still sure it
+// leads, and its queued writes reach the storage with the old token.
+void tokens_reject_demo(Fixture& f) {
+  f.run_for(500 * kUsPerMs);
+  const NodeId old = f.primary();
+  f.pause(old);
+  f.step_until_primary(f.lab().now_us() + 5 * kUsPerS, old);
+  f.run_for(kUsPerS);
+  f.resume(old);
+  f.run_for(2 * kUsPerS);
+}
+
+void stonith_prevents_demo(Fixture& f) {
+  isolate_primary(f);
+  f.run_for(4 * kUsPerS);
+}
+
+void stonith_race_demo(Fixture& f) {
+  f.run_for(500 * kUsPerMs);
+  f.act("cut-sites");
+  f.run_for(5 * kUsPerS);
+}
+
+const GoalSpec kDiverge{"split-brain-diverge", "Cause split-brain and count the divergence",
+                        "With no prevention, cut the primary and one client off, let both sides write, then heal: "
+                        "the divergence table counts what must be reconciled.",
+                        {}, diverge_met, diverge_demo};
+const GoalSpec kWitnessPrevents{"witness-prevents", "Prevent it with a witness in a third site",
+                                "prevention=witness: the standby's side needs the witness's vote, and the isolated "
+                                "primary stops writing when it cannot reach a majority.",
+                                {{"prevention", 1}}, witness_prevents_met, witness_prevents_demo};
+const GoalSpec kWitnessOutage{"witness-outage", "See the witness's failure mode: placed with the primary",
+                              "Put the witness in the primary's site and power that site off: the standby can never "
+                              "win a vote, so nobody takes over.",
+                              {{"prevention", 1}, {"witness", 1}}, witness_outage_met, witness_outage_demo};
+const GoalSpec kTokensReject{"tokens-reject", "See fencing tokens reject the old primary's late write",
+                             "prevention=tokens: pause the primary (a long GC) until the standby takes over, then "
+                             "resume it. It still believes it leads, but the storage rejects its old token.",
+                             {{"prevention", 2}, {"writes_pct", 100}}, tokens_reject_met, tokens_reject_demo};
+const GoalSpec kStonithPrevents{"stonith-prevents", "Prevent it with STONITH",
+                                "prevention=stonith: before promoting, the standby's side has the fencing device "
+                                "power the isolated primary off, and waits for confirmation.",
+                                {{"prevention", 3}}, stonith_prevents_met, stonith_prevents_demo};
+const GoalSpec kStonithRace{"stonith-race", "See STONITH's failure mode: a fence race",
+                            "prevention=stonith with no fencing delay: cut the link between the sites. Both sides "
+                            "still reach the fencing device, both shoot, and everything is off.",
+                            {{"prevention", 3}}, stonith_race_met, stonith_race_demo};
+
+// --- Prediction: a witness on the wrong side ---------------------------------------------------
+
+int witness_side_outcome(const Lab& lab) {
+  if (auto_promotions(lab) == 0) return 2;
+  return found(lab, FindingKind::SplitBrain) ? 0 : 1;
+}
+
+std::string witness_side_explain(const Lab& lab) {
+  return "Automatic promotions: " + std::to_string(auto_promotions(lab)) + "; split-brain findings: " +
+         std::to_string(lab.checkers().count(FindingKind::SplitBrain)) +
+         ". The coordinator beside the standby lost the primary and asked for the witness's vote " +
+         std::to_string(notes(lab, kNoteVoteAsked)) +
+         " time(s), but the witness sits in the primary's site: its vote never arrives, so the standby's side never "
+         "has a majority. Correct, and the standby's clients wait: a witness must sit in a third site.";
+}
+
+void witness_side_run(Fixture& f) { stonith_race_demo(f); }
+
+const PredictSpec kWitnessSide{"witness-with-primary",
+                               "The witness sits in the primary's site. The link between the sites fails, cutting "
+                               "the standby's site off. Does a failover happen?",
+                               {"Yes, and both sides take writes (split-brain)", "Yes, a clean failover to the standby",
+                                "No: the standby's side cannot get the witness's vote"},
+                               {{"prevention", 1}, {"witness", 1}},
+                               witness_side_run,
+                               witness_side_outcome,
+                               witness_side_explain};
 
 const GoalSpec kStaleRead{"stale-read", "See a stale read",
                           "Route reads to any replica while replicas apply slowly, then read right after a write.",
@@ -158,15 +297,18 @@ const GoalSpec kStaleRead{"stale-read", "See a stale read",
 const GoalSpec kLoseWrite{"lose-acked-write", "Lose an acknowledged write",
                           "With asynchronous replication, crash the primary while secondaries lag behind.",
                           {}, lost_write_met, lost_write_demo};
-const GoalSpec kSplitBrain{"split-brain", "Cause split-brain",
-                           "Without fencing, cut the primary and one client off from everyone else.",
-                           {}, split_brain_met, split_brain_demo};
 const GoalSpec kSwitchover{"zero-loss-switchover", "Fail over with zero loss using switchover",
                            "Ask for a planned switchover to a secondary: writes pause, it catches up, then it takes over.",
                            {}, switchover_met, switchover_demo};
-const GoalSpec kSafeFailover{"safe-failover", "Prevent loss with synchronous replication + fencing",
-                             "Set mode=sync and fencing=on, then crash or isolate the primary: no finding may appear.",
-                             {{"mode", 2}, {"fencing", 1}}, safe_failover_met, safe_failover_demo};
+
+LabInfo split_brain_lab() {
+  LabInfo lab{"split-brain", "Split-brain and fencing lab", "failover", split_brain_settings(),
+              {kDiverge, kWitnessPrevents, kWitnessOutage, kTokensReject, kStonithPrevents, kStonithRace},
+              make_split_brain};
+  lab.predictions = {kWitnessSide};
+  lab.checks = {FindingKind::SplitBrain, FindingKind::LostWrite};
+  return lab;
+}
 
 // Lesson 2 "predict, then run": asynchronous replication acknowledges before any replica has
 // the write, so losing the primary at the wrong moment loses acknowledged writes.
@@ -202,9 +344,8 @@ const PredictSpec kAsyncCrash{
 std::vector<LabInfo> replication_labs() {
   return {
       {"replication-failover", "Replication and failover lab", "replication",
-       settings_with({{"apply_ms", 200}}), {kStaleRead, kLoseWrite, kSwitchover}, make, {kAsyncCrash}},
-      {"split-brain", "Split-brain and fencing lab", "failover",
-       settings_with({{"clients", 2}}), {kSplitBrain, kSafeFailover, kLoseWrite}, make},
+       settings_with(base_settings(), {{"apply_ms", 200}}), {kStaleRead, kLoseWrite, kSwitchover}, make, {kAsyncCrash}},
+      split_brain_lab(),
   };
 }
 

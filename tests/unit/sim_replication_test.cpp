@@ -314,3 +314,190 @@ TEST_CASE("semi-sync: the most up-to-date secondary is promoted and nothing ackn
     CHECK(lab->findings().empty());
   }
 }
+
+// ================================================================================================
+// Split-brain prevention (lesson 5 "The split-brain problem"): each mechanism stops it in every
+// seed, each one's failure mode really happens, and the divergence figure counts what the
+// checkers count.
+// ================================================================================================
+
+namespace {
+
+std::unique_ptr<Lab> split(const std::string& settings, uint64_t seed) { return open(with_seed(settings, seed)); }
+
+// The primary and one client cut off from everyone (the witness and the fencing device too),
+// for long enough to fail over; then the network heals.
+void isolate_and_heal(Fixture& f, uint64_t seed) {
+  f.run_for(300 * ms + static_cast<TimeUs>(seed) * 7 * ms);
+  f.partition({f.primary(), f.node("c1")});
+  f.run_for(6 * s);
+  f.heal();
+  f.run_for(2 * s);
+}
+
+bool any_cut(const Lab& lab) {
+  for (const sim::LinkView& l : lab.links())
+    if (l.cut) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("no prevention: the isolated primary diverges, and the divergence figure counts the lost writes") {
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    std::unique_ptr<Lab> lab = split(";writes_pct=80", seed);
+    Fixture f(*lab);
+    isolate_and_heal(f, seed);
+    INFO("seed ", seed, ": ", findings_text(*lab));
+    CHECK(lab->checkers().count(FindingKind::SplitBrain) > 0);
+    const sim::Divergence d = sim::replication_divergence(*lab);
+    CHECK(d.acknowledged > 0);
+    CHECK(d.writes >= d.acknowledged);
+    CHECK(d.keys_both_sides > 0);
+    // Every write the deposed primary acknowledged and the surviving history lacks is one the
+    // lost-write checker reported, unless its acknowledgement never reached the client (each
+    // client has one operation outstanding, so at most one per client).
+    CHECK(d.acknowledged >= lab->checkers().count(FindingKind::LostWrite));
+    CHECK(d.acknowledged <= lab->checkers().count(FindingKind::LostWrite) + 2);
+    CHECK_FALSE(any_cut(*lab));
+  }
+}
+
+TEST_CASE("witness in a third site, or STONITH: an isolated primary never overlaps a new one (50 seeds)") {
+  for (const char* prevention : {"witness", "stonith"}) {
+    for (uint64_t seed = 1; seed <= 50; ++seed) {
+      std::unique_ptr<Lab> lab = split(std::string(";writes_pct=80;prevention=") + prevention, seed);
+      Fixture f(*lab);
+      isolate_and_heal(f, seed);
+      INFO(prevention, " seed ", seed, ": ", findings_text(*lab));
+      CHECK(lab->checkers().count(FindingKind::SplitBrain) == 0);
+      CHECK(notes(*lab, sim::kNotePromoteAuto) == 1);
+      CHECK(lab->primary() != sim::kNoNode);
+      CHECK(lab->primary() != f.node("n1"));
+      if (std::string(prevention) == "witness") {
+        CHECK(notes(*lab, sim::kNoteVoteGranted) == 1);
+        CHECK(notes(*lab, sim::kNoteLeaseExpired) == 1);  // it stopped writing without a majority
+      } else {
+        CHECK(notes(*lab, sim::kNotePoweredOff) == 1);  // only n1: its own shot never left its site
+        CHECK(lab->nodes()[0].status == sim::NodeStatus::Crashed);
+      }
+    }
+  }
+}
+
+TEST_CASE("fencing tokens: the old primary's writes are refused by the storage, none is acknowledged (50 seeds)") {
+  // Tokens do not stop the old primary from believing it leads (the checker may see two nodes
+  // take writes as primary); they stop its writes from taking effect: none is acknowledged.
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    std::unique_ptr<Lab> lab = split(";writes_pct=80;prevention=tokens", seed);
+    Fixture f(*lab);
+    isolate_and_heal(f, seed);
+    INFO("seed ", seed, ": ", findings_text(*lab));
+    CHECK(lab->checkers().count(FindingKind::LostWrite) == 0);
+    CHECK(sim::replication_divergence(*lab).acknowledged == 0);
+    CHECK(notes(*lab, sim::kNotePromoteAuto) == 1);
+  }
+}
+
+TEST_CASE("fencing tokens after a long GC pause: the late write carries the old token and is rejected") {
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    for (const bool tokens : {false, true}) {
+      // Every operation is a write, so the ones queued at the frozen primary are writes.
+      std::unique_ptr<Lab> lab = split(tokens ? ";rate=100;writes_pct=100;prevention=tokens" : ";rate=100;writes_pct=100", seed);
+      Fixture f(*lab);
+      f.run_for(500 * ms);
+      const NodeId old = f.primary();
+      f.pause(old);
+      REQUIRE(f.step_until_primary(lab->now_us() + 5 * s, old) != sim::kNoNode);
+      f.run_for(1 * s);
+      f.resume(old);
+      f.run_for(2 * s);
+      INFO("seed ", seed, tokens ? " tokens: " : " none: ", findings_text(*lab));
+      CHECK((notes(*lab, sim::kNoteTokenRejected) > 0) == tokens);
+      if (tokens) CHECK(lab->checkers().count(FindingKind::LostWrite) == 0);
+      else CHECK(lab->checkers().count(FindingKind::SplitBrain) > 0);
+    }
+  }
+}
+
+TEST_CASE("witness with the primary: its site goes dark and nobody takes over (the outage), 50 seeds") {
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    for (const bool with_primary : {true, false}) {
+      std::unique_ptr<Lab> lab =
+          split(std::string(";prevention=witness;witness=") + (with_primary ? "with-primary" : "third-site"), seed);
+      Fixture f(*lab);
+      f.run_for(300 * ms + static_cast<TimeUs>(seed) * 7 * ms);
+      REQUIRE(f.act("site-down"));
+      f.run_for(10 * s);
+      INFO("seed ", seed, with_primary ? " with primary" : " third site");
+      CHECK(notes(*lab, sim::kNoteVoteAsked) > 0);
+      // A third-site witness votes and the standby takes over; one in the dead site cannot.
+      CHECK((lab->primary() == sim::kNoNode) == with_primary);
+      CHECK((notes(*lab, sim::kNotePromoteAuto) == 0) == with_primary);
+    }
+  }
+}
+
+TEST_CASE("prediction: witness with the primary, sites cut apart: no failover (25 seeds); without one, split-brain") {
+  const sim::LabInfo* info = sim::find_lab("split-brain");
+  REQUIRE(info != nullptr);
+  REQUIRE(info->predictions.size() == 1);
+  const sim::PredictSpec& p = info->predictions[0];
+  for (uint64_t seed = 1; seed <= 25; ++seed) {
+    for (const bool witness : {true, false}) {
+      sim::RunSpec run = sim::default_run(*info, seed);
+      if (witness)
+        for (const auto& kv : p.settings) run.settings[static_cast<size_t>(sim::setting_index(*info, kv.first))] = kv.second;
+      std::string error;
+      std::unique_ptr<Lab> lab = Lab::create(run, &error);
+      REQUIRE_MESSAGE(lab != nullptr, error);
+      Fixture f(*lab);
+      p.run(f);
+      INFO("seed ", seed, ": ", p.explain(*lab));
+      CHECK(p.outcome(*lab) == (witness ? 2 : 0));
+    }
+  }
+}
+
+TEST_CASE("STONITH fence race: with no delay both sides shoot and everything is off; a delay breaks the tie") {
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    for (const bool delay : {false, true}) {
+      std::unique_ptr<Lab> lab = split(delay ? ";prevention=stonith;fence_delay_ms=3000" : ";prevention=stonith", seed);
+      Fixture f(*lab);
+      f.run_for(300 * ms + static_cast<TimeUs>(seed) * 7 * ms);
+      REQUIRE(f.act("cut-sites"));
+      f.run_for(8 * s);
+      INFO("seed ", seed, delay ? " delay: " : " no delay: ", findings_text(*lab));
+      CHECK(lab->checkers().count(FindingKind::SplitBrain) == 0);
+      int off = 0;
+      for (const sim::NodeView& n : lab->nodes())
+        off += std::string(n.kind) == "db" && n.status == sim::NodeStatus::Crashed ? 1 : 0;
+      if (delay) {
+        CHECK(off == 1);  // the standby's side shot first; the primary died before its own shot
+        CHECK(lab->primary() != sim::kNoNode);
+      } else {
+        CHECK(off == 3);  // n1 shot n2 and n3, the coordinator shot n1
+        CHECK(lab->primary() == sim::kNoNode);
+      }
+    }
+  }
+}
+
+TEST_CASE("split-brain goals: each demonstration meets its goal on 20 seeds") {
+  const sim::LabInfo* info = sim::find_lab("split-brain");
+  REQUIRE(info != nullptr);
+  for (const sim::GoalSpec& goal : info->goals) {
+    for (uint64_t seed = 1; seed <= 20; ++seed) {
+      sim::RunSpec run = sim::default_run(*info, seed);
+      for (const auto& kv : goal.demo_settings)
+        run.settings[static_cast<size_t>(sim::setting_index(*info, kv.first))] = kv.second;
+      std::string error;
+      std::unique_ptr<Lab> lab = Lab::create(run, &error);
+      REQUIRE_MESSAGE(lab != nullptr, error);
+      Fixture f(*lab);
+      goal.demo(f);
+      INFO(goal.id, " seed ", seed, ": ", findings_text(*lab));
+      CHECK(goal.met(*lab));
+    }
+  }
+}
