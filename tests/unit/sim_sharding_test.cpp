@@ -1,0 +1,160 @@
+// Lesson 3's partitioning figures against their theoretical values, over many seeds: how many
+// keys move when a server joins (hash mod N: N/(N+1); consistent hashing: 1/(N+1)), how evenly
+// virtual nodes spread keys, the hotspot of range sharding on an increasing key, the Zipf hot
+// key's share; then the lab itself: its router, directory, fan-out, goals and predictions.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include "sim/fixture.h"
+#include "sim/lab.h"
+#include "sim/sharding.h"
+
+namespace {
+
+using sim::ShardKey;
+using sim::ShardStrategy;
+using sim::Workload;
+
+constexpr int kKeys = 100'000;
+constexpr int kSeeds = 20;
+
+std::unique_ptr<sim::Lab> open(const std::string& run_text) {
+  sim::RunSpec run;
+  std::string error;
+  REQUIRE_MESSAGE(sim::decode_run(run_text, &run, &error), error);
+  std::unique_ptr<sim::Lab> lab = sim::Lab::create(run, &error);
+  REQUIRE_MESSAGE(lab != nullptr, error);
+  return lab;
+}
+
+}  // namespace
+
+TEST_CASE("hash mod N moves N/(N+1) of the keys when a server joins (within 2 points, 20 seeds)") {
+  for (int n = 3; n <= 10; ++n)
+    for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+      const double moved = sim::moved_fraction(ShardStrategy::Hash, n, n + 1, 1, seed, sim::random_keys(seed, kKeys));
+      const double theory = static_cast<double>(n) / (n + 1);
+      INFO("N=", n, " seed=", seed, " moved=", moved, " theory=", theory);
+      CHECK(std::fabs(moved - theory) < 0.02);
+    }
+}
+
+TEST_CASE("consistent hashing moves about 1/(N+1) of the keys, closer as virtual nodes grow") {
+  // The newcomer's share of the ring is the sum of V arcs: Beta(V, N·V), standard deviation
+  // about 1/((N+1)·sqrt(V)). Per seed we allow ~4.5 standard deviations; the mean over 20 seeds
+  // must sit within a tighter band.
+  struct Band {
+    int vnodes;
+    double per_seed;  // absolute tolerance of one seed, in fractions of all keys
+    double mean;      // of the mean over the seeds
+  };
+  for (const Band band : {Band{16, 0.12, 0.04}, Band{256, 0.03, 0.01}})
+    for (int n = 3; n <= 10; ++n) {
+      double sum = 0;
+      for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+        const double moved =
+            sim::moved_fraction(ShardStrategy::Consistent, n, n + 1, band.vnodes, seed, sim::random_keys(seed, kKeys));
+        const double theory = 1.0 / (n + 1);
+        INFO("V=", band.vnodes, " N=", n, " seed=", seed, " moved=", moved, " theory=", theory);
+        CHECK(std::fabs(moved - theory) < band.per_seed);
+        sum += moved;
+      }
+      INFO("V=", band.vnodes, " N=", n, " mean moved=", sum / kSeeds);
+      CHECK(std::fabs(sum / kSeeds - 1.0 / (n + 1)) < band.mean);
+    }
+}
+
+TEST_CASE("removing a server: hash mod N moves most keys, the ring only the leaver's") {
+  for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    const std::vector<uint64_t> keys = sim::random_keys(seed, kKeys);
+    CHECK(std::fabs(sim::moved_fraction(ShardStrategy::Hash, 5, 4, 1, seed, keys) - 0.8) < 0.02);
+    CHECK(std::fabs(sim::moved_fraction(ShardStrategy::Consistent, 5, 4, 256, seed, keys) - 0.2) < 0.03);
+  }
+}
+
+TEST_CASE("imbalance (max/mean keys per server) shrinks as virtual nodes grow 1 -> 16 -> 256") {
+  double mean[3] = {0, 0, 0};
+  const int vnodes[3] = {1, 16, 256};
+  for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    const std::vector<uint64_t> keys = sim::random_keys(seed, kKeys);
+    double im[3];
+    for (int i = 0; i < 3; ++i) {
+      sim::ShardMap map(ShardStrategy::Consistent, {0, 1, 2, 3, 4, 5, 6, 7}, vnodes[i], seed);
+      im[i] = sim::imbalance(map.count(keys));
+      mean[i] += im[i] / kSeeds;
+    }
+    INFO("seed ", seed, ": ", im[0], " ", im[1], " ", im[2]);
+    CHECK(im[2] < im[0]);
+    CHECK(im[2] < 1.25);  // 8 servers x Gamma(256) arcs: sd 6 % each, max ~1.4 sd above
+  }
+  CHECK(mean[0] > 1.8);  // one token per server: arcs as uneven as random points make them
+  CHECK(mean[1] < mean[0]);
+  CHECK(mean[1] < 1.45);
+  CHECK(mean[2] < mean[1]);
+  CHECK(mean[2] < 1.12);
+  MESSAGE("mean imbalance for 1, 16, 256 vnodes: ", mean[0], " ", mean[1], " ", mean[2]);
+  // hash mod N over 100k keys is even: only sampling noise.
+  sim::ShardMap hash(ShardStrategy::Hash, {0, 1, 2, 3, 4, 5, 6, 7}, 1, 1);
+  CHECK(sim::imbalance(hash.count(sim::random_keys(3, kKeys))) < 1.03);
+}
+
+TEST_CASE("range sharding on an increasing key sends every new write to the last shard") {
+  for (const ShardKey key : {ShardKey::OrderId, ShardKey::Timestamp})
+    for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+      const sim::ShardData data(Workload::Sequential, seed, 20'000, 5'000);
+      sim::ShardMap range(ShardStrategy::Range, {0, 1, 2, 3}, 1, seed);
+      range.fit(data.values(key));
+      CHECK(sim::imbalance(range.count(data.values(key))) < 1.01);  // stored keys: even
+      const std::vector<int64_t> writes = range.count(data.request_values(key));
+      CHECK(writes[3] == 5'000);  // new writes: all on the last shard
+      sim::ShardMap hash(ShardStrategy::Hash, {0, 1, 2, 3}, 1, seed);
+      CHECK(sim::imbalance(hash.count(data.request_values(key))) < 1.15);  // hashing spreads them
+    }
+}
+
+TEST_CASE("the Zipf sampler's hottest key takes 1/H(n) of the draws") {
+  const sim::ZipfSampler zipf(sim::kUsers);
+  const double analytic = zipf.probability(1);
+  CHECK(analytic == doctest::Approx(1.0 / 9.787606).epsilon(1e-5));  // H(10000) = 9.787606...
+  for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    sim::Rng rng(seed);
+    int hottest = 0, second = 0;
+    for (int i = 0; i < kKeys; ++i) {
+      const int64_t k = zipf.sample(rng);
+      hottest += k == 1;
+      second += k == 2;
+      REQUIRE((k >= 1 && k <= sim::kUsers));
+    }
+    // Binomial(100k, 0.102): standard deviation 0.1 points; allow 0.5.
+    CHECK(std::fabs(hottest / double(kKeys) - analytic) < 0.005);
+    CHECK(std::fabs(second / double(kKeys) - zipf.probability(2)) < 0.005);
+  }
+}
+
+TEST_CASE("shard-key candidates: cardinality and skew as lesson 3 describes them") {
+  const sim::ShardData data(Workload::Country, 5, 20'000);
+  sim::ShardMap hash(ShardStrategy::Hash, {0, 1, 2, 3}, 1, 5);
+  // status has 3 values: with 4 servers at least one holds nothing.
+  const std::vector<int64_t> by_status = hash.count(data.values(ShardKey::Status));
+  CHECK(std::count(by_status.begin(), by_status.end(), 0) >= 1);
+  // country with 80 % in one country: one server holds at least 80 % of the keys.
+  const std::vector<int64_t> by_country = hash.count(data.values(ShardKey::Country));
+  CHECK(*std::max_element(by_country.begin(), by_country.end()) >= 20'000 * 78 / 100);
+  CHECK(sim::imbalance(hash.count(data.values(ShardKey::UserId))) < 1.1);
+}
+
+TEST_CASE("directory: a new server takes its share and the rest stays put") {
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    const sim::ShardData data(Workload::Uniform, seed, 20'000);
+    const std::vector<uint64_t> v = data.values(ShardKey::UserId);
+    sim::ShardMap dir(ShardStrategy::Directory, {0, 1, 2, 3}, 1, seed);
+    dir.fit(v);
+    CHECK(sim::imbalance(dir.count(v)) < 1.01);
+    const sim::ShardMap grown = dir.resized({0, 1, 2, 3, 4}, v);
+    CHECK(sim::imbalance(grown.count(v)) < 1.05);
+    CHECK(std::fabs(sim::moved_fraction(ShardStrategy::Directory, 4, 5, 1, seed, v) - 0.2) < 0.01);
+  }
+}
