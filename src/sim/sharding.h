@@ -183,8 +183,10 @@ struct ShardingConfig {
   int rate_per_s = 40;
   /// Share of queries by another attribute than the shard key: they fan out to every server.
   int fanout_percent = 20;
-  /// Time a shard server spends on one query (requests queue behind each other).
-  TimeUs service_us = 2 * kUsPerMs;
+  /// Time a shard server spends on a get by the shard key, and on its part of a scan by another
+  /// column (no index on it: the server reads its whole shard). Requests queue behind each other.
+  TimeUs get_us = 1 * kUsPerMs;
+  TimeUs scan_us = 5 * kUsPerMs;
   /// A client gives up on a query after this long.
   TimeUs timeout_us = 500 * kUsPerMs;
 
@@ -202,12 +204,14 @@ struct ShardingStats {
   int64_t requests_served = 0;        ///< keyed queries answered by shard servers
   int hottest = -1;                   ///< index (0-based server id) of the busiest server
   double hottest_share = 0;           ///< its share of served keyed queries
+  uint64_t hottest_key = 0;           ///< the shard-key value asked for most often
+  double hottest_key_share = 0;       ///< its share of served keyed queries
   int reshards = 0;                   ///< add-server / remove-server done
   int64_t last_moved = 0;             ///< keys moved by the last resharding
   int64_t last_total = 0;             ///< keys stored at that time
   int64_t keyed_done = 0, fanout_done = 0;
   double keyed_latency_ms = 0, fanout_latency_ms = 0;  ///< mean client-observed latency
-  int64_t timeouts_since_dir_crash = 0;
+  int64_t timeouts = 0;               ///< client queries that got no answer in time
   bool directory_down = false;
 };
 /// Read from the router of a sharding run (an empty ShardingStats for any other engine).

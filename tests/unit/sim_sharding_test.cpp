@@ -158,3 +158,159 @@ TEST_CASE("directory: a new server takes its share and the rest stays put") {
     CHECK(std::fabs(sim::moved_fraction(ShardStrategy::Directory, 4, 5, 1, seed, v) - 0.2) < 0.01);
   }
 }
+
+// ================================================================================================
+// The lab
+// ================================================================================================
+
+namespace {
+
+std::string sharding_run(uint64_t seed, const std::string& settings) {
+  return "v1;lab=sharding;seed=" + std::to_string(seed) + settings;
+}
+
+const sim::LabInfo& sharding_lab() { return *sim::find_lab("sharding"); }
+
+// Runs prediction `id` on `seed` the way the UI does: its settings on top of the defaults.
+std::unique_ptr<sim::Lab> run_prediction(const sim::LabInfo& info, const sim::PredictSpec& p, uint64_t seed) {
+  sim::RunSpec run = sim::default_run(info, seed);
+  for (const auto& s : p.settings) run.settings[static_cast<size_t>(sim::setting_index(info, s.first))] = s.second;
+  std::string error;
+  std::unique_ptr<sim::Lab> lab = sim::Lab::create(run, &error);
+  REQUIRE_MESSAGE(lab != nullptr, error);
+  sim::Fixture f(*lab);
+  p.run(f);
+  REQUIRE_MESSAGE(f.last_error().empty(), f.last_error());
+  return lab;
+}
+
+}  // namespace
+
+TEST_CASE("sharding lab: predictions come out the same in 20 seeds (hash: ~80% moves; ring: ~20%)") {
+  const sim::LabInfo& info = sharding_lab();
+  REQUIRE(info.predictions.size() == 2);
+  const int expected[] = {2, 0};
+  for (size_t i = 0; i < info.predictions.size(); ++i)
+    for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+      std::unique_ptr<sim::Lab> lab = run_prediction(info, info.predictions[i], seed);
+      const sim::PredictSpec& p = info.predictions[i];
+      INFO(p.id, " seed ", seed, ": ", p.explain(*lab));
+      CHECK(p.outcome(*lab) == expected[i]);
+      CHECK(p.explain(*lab).find("keys moved") != std::string::npos);
+    }
+}
+
+TEST_CASE("sharding lab: the live resharding moves what the model predicts, and messages carry it") {
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    std::unique_ptr<sim::Lab> lab = open(sharding_run(seed, ";strategy=hash;servers=4"));
+    sim::Fixture f(*lab);
+    f.run_for(sim::kUsPerS);
+    const sim::ShardingStats before = sim::sharding_stats(lab->engine());
+    CHECK(before.servers == 4);
+    REQUIRE(f.act("add-server"));
+    f.run_for(sim::kUsPerS);
+    const sim::ShardingStats after = sim::sharding_stats(lab->engine());
+    CHECK(after.servers == 5);
+    CHECK(after.reshards == 1);
+    CHECK(std::fabs(double(after.last_moved) / double(after.last_total) - 0.8) < 0.02);
+    // The servers hand the moved keys over: the migrate messages add up to the moved count.
+    int64_t migrated = 0;
+    for (const sim::TraceEvent& e : lab->trace())
+      if (e.kind == sim::TraceKind::Deliver && lab->engine().names()[e.node] != "rt" && e.x == 8) migrated += e.b;
+    CHECK(migrated == after.last_moved);
+    // remove it again: the ring strategy would move only its keys; hash mod N moves most again.
+    REQUIRE(f.act("remove-server", f.node("s5")));
+    f.run_for(100 * sim::kUsPerMs);
+    CHECK(sim::sharding_stats(lab->engine()).servers == 4);
+  }
+}
+
+TEST_CASE("sharding lab: a crashed directory stops every lookup by key; fan-out scans go on") {
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    std::unique_ptr<sim::Lab> lab = open(sharding_run(seed, ";strategy=directory;fanout_pct=30"));
+    sim::Fixture f(*lab);
+    f.run_for(2 * sim::kUsPerS);
+    const sim::ShardingStats up = sim::sharding_stats(lab->engine());
+    CHECK(up.keyed_done > 20);
+    CHECK(up.timeouts == 0);
+    f.crash(f.node("dir"));
+    f.run_for(600 * sim::kUsPerMs);  // answers already on their way arrive
+    const sim::ShardingStats crashed = sim::sharding_stats(lab->engine());
+    f.run_for(4 * sim::kUsPerS);
+    const sim::ShardingStats later = sim::sharding_stats(lab->engine());
+    CHECK(later.keyed_done == crashed.keyed_done);  // not one more get answered
+    CHECK(later.fanout_done > crashed.fanout_done);  // scans do not need the directory
+    CHECK(later.timeouts > 3);
+    f.restart(f.node("dir"));
+    f.run_for(2 * sim::kUsPerS);
+    CHECK(sim::sharding_stats(lab->engine()).keyed_done > later.keyed_done);
+  }
+}
+
+TEST_CASE("sharding lab: a fan-out scan costs more than a get by the shard key") {
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    std::unique_ptr<sim::Lab> lab = open(sharding_run(seed, ";servers=8;fanout_pct=50"));
+    lab->advance_to(10 * sim::kUsPerS);
+    const sim::ShardingStats s = sim::sharding_stats(lab->engine());
+    INFO("seed ", seed, ": keyed ", s.keyed_latency_ms, " ms, fan-out ", s.fanout_latency_ms, " ms");
+    CHECK(s.keyed_done > 50);
+    CHECK(s.fanout_done > 50);
+    CHECK(s.fanout_latency_ms > 1.2 * s.keyed_latency_ms);
+  }
+}
+
+TEST_CASE("sharding lab: every goal's demonstration meets it in 10 seeds") {
+  const sim::LabInfo& info = sharding_lab();
+  for (const sim::GoalSpec& goal : info.goals)
+    for (uint64_t seed = 1; seed <= 10; ++seed) {
+      sim::RunSpec run = sim::default_run(info, seed);
+      for (const auto& s : goal.demo_settings) run.settings[static_cast<size_t>(sim::setting_index(info, s.first))] = s.second;
+      std::string error;
+      std::unique_ptr<sim::Lab> lab = sim::Lab::create(run, &error);
+      REQUIRE_MESSAGE(lab != nullptr, error);
+      CHECK_FALSE(goal.met(*lab));
+      sim::Fixture f(*lab);
+      goal.demo(f);
+      const sim::ShardingStats s = sim::sharding_stats(lab->engine());
+      INFO(goal.id, " seed ", seed, ": ", sim::encode_run(lab->run()), " served ", s.requests_served, " imbalance ",
+           s.request_imbalance);
+      CHECK(goal.met(*lab));
+    }
+}
+
+TEST_CASE("sharding lab: bad settings give a sentence, the same seed the same run") {
+  sim::RunSpec run;
+  std::string error;
+  CHECK_FALSE(sim::decode_run(sharding_run(1, ";servers=10;spares=5"), &run, &error));
+  CHECK(error == "servers + spares must be at most 12");
+  std::unique_ptr<sim::Lab> a = open(sharding_run(4, ";strategy=consistent;vnodes=16")),
+                            b = open(sharding_run(4, ";strategy=consistent;vnodes=16"));
+  sim::Fixture fa(*a), fb(*b);
+  for (sim::Fixture* f : {&fa, &fb}) {
+    f->run_for(sim::kUsPerS);
+    f->act("add-server");
+    f->run_for(sim::kUsPerS);
+  }
+  CHECK(a->trace_hash() == b->trace_hash());
+  CHECK(a->figures().size() == 6);  // keys, gets, ring, resharding, query cost, candidates
+}
+
+TEST_CASE("print figures" * doctest::skip()) {
+  std::unique_ptr<sim::Lab> lab = open(sharding_run(4, ";strategy=consistent;vnodes=16;workload=zipf"));
+  sim::Fixture f(*lab);
+  f.run_for(3 * sim::kUsPerS);
+  f.act("add-server");
+  f.run_for(sim::kUsPerS);
+  for (const sim::Figure& fig : lab->figures()) {
+    std::string text = fig.title + " | " + fig.caption + "\n";
+    for (const sim::FigureBar& b : fig.bars) text += "  " + b.label + " " + std::to_string(b.value) + "\n";
+    for (const auto& row : fig.rows) {
+      text += " ";
+      for (const sim::FigureCell& c : row) text += " | " + c.text;
+      text += "\n";
+    }
+    text += "  ring marks " + std::to_string(fig.ring.size()) + "\n";
+    MESSAGE(text);
+  }
+  for (const sim::NodeView& v : lab->nodes()) MESSAGE(v.name, " ", v.kind, " ", v.detail);
+}
