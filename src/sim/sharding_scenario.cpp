@@ -144,6 +144,13 @@ struct Reshard {
   int64_t moved = 0, total = 0;
 };
 
+// A candidate shard key over the stored rows (lesson 3 "Choosing a shard key").
+struct Candidate {
+  int64_t distinct = 0;
+  double top_share = 0;  // rows holding its most common value
+  double imbalance = 0;  // max/mean keys per server under hash mod N
+};
+
 class Model {
  public:
   explicit Model(const ShardingConfig& c) : config(c), generator(c.workload) {}
@@ -159,7 +166,7 @@ class Model {
     sample_moved.assign(kSampleKeys, false);
     keys = map.count(values);
     requests.assign(static_cast<size_t>(config.servers + config.spares), 0);
-    refresh_theory();
+    refresh_figures();
     ready = true;
   }
 
@@ -190,7 +197,7 @@ class Model {
     keys = map.count(values);
     std::fill(requests.begin(), requests.end(), 0);
     key_gets.clear();
-    refresh_theory();
+    refresh_figures();
     std::vector<std::array<int64_t, 3>> out;
     for (int a = 0; a < kMaxShardServers; ++a)
       for (int b = 0; b < kMaxShardServers; ++b)
@@ -199,12 +206,28 @@ class Model {
     return out;
   }
 
-  // What N -> N+1 does under hash mod N and under the ring, on 100k random keys (lesson 3).
-  void refresh_theory() {
+  // What N -> N+1 does under hash mod N and under the ring, on 100k random keys (lesson 3), and
+  // how each candidate key would spread over the current servers. Figures read these every frame.
+  void refresh_figures() {
     const int n = static_cast<int>(servers.size());
     const std::vector<uint64_t> k = random_keys(salt, kTheoryKeys);
     theory_hash = moved_fraction(ShardStrategy::Hash, n, n + 1, 1, salt, k);
     theory_ring = moved_fraction(ShardStrategy::Consistent, n, n + 1, config.vnodes, salt, k);
+    candidates.clear();
+    for (int key = 0; key < kShardKeys; ++key) {
+      std::vector<uint64_t> v = data.values(static_cast<ShardKey>(key));
+      Candidate c;
+      c.imbalance = imbalance(ShardMap(ShardStrategy::Hash, servers, 1, salt).count(v));
+      std::sort(v.begin(), v.end());
+      int64_t run = 0, top = 0;
+      for (size_t i = 0; i < v.size(); ++i) {
+        run = i > 0 && v[i] == v[i - 1] ? run + 1 : 1;
+        c.distinct += run == 1 ? 1 : 0;
+        top = std::max(top, run);
+      }
+      c.top_share = double(top) / double(std::max<size_t>(1, v.size()));
+      candidates.push_back(c);
+    }
   }
 
   const ShardingConfig config;
@@ -222,6 +245,7 @@ class Model {
   Reshard last;
   int reshards = 0;
   double theory_hash = 0, theory_ring = 0;
+  std::vector<Candidate> candidates;  // by ShardKey
 };
 
 // ================================================================================================
@@ -660,22 +684,13 @@ class ShardingScenario : public Scenario {
     f.columns = {"key", "distinct values", "top value", "max/mean, hash over " + std::to_string(model_.servers.size())};
     for (int k = 0; k < kShardKeys; ++k) {
       const ShardKey key = static_cast<ShardKey>(k);
-      std::vector<uint64_t> v = model_.data.values(key);
-      ShardMap hash(ShardStrategy::Hash, model_.servers, 1, model_.salt);
-      const double im = imbalance(hash.count(v));
-      std::sort(v.begin(), v.end());
-      int64_t distinct = 0, run = 0, top = 0;
-      for (size_t i = 0; i < v.size(); ++i) {
-        run = i > 0 && v[i] == v[i - 1] ? run + 1 : 1;
-        distinct += run == 1 ? 1 : 0;
-        top = std::max(top, run);
-      }
-      const double top_share = double(top) / double(std::max<size_t>(1, v.size()));
+      const Candidate& c = model_.candidates[static_cast<size_t>(k)];
       const bool increasing = key == ShardKey::OrderId || key == ShardKey::Timestamp;
       f.rows.push_back({{shard_key_name(key), key == config_.shard_key ? Tone::Accent : Tone::Neutral},
-                        {std::to_string(distinct), distinct < 100 ? Tone::Bad : Tone::Good},
-                        {increasing ? "increasing" : percent(top_share), increasing ? Tone::Warn : top_share > 0.05 ? Tone::Bad : Tone::Good},
-                        {ratio(im), imbalance_tone(im)}});
+                        {std::to_string(c.distinct), c.distinct < 100 ? Tone::Bad : Tone::Good},
+                        {increasing ? "increasing" : percent(c.top_share),
+                         increasing ? Tone::Warn : c.top_share > 0.05 ? Tone::Bad : Tone::Good},
+                        {ratio(c.imbalance), imbalance_tone(c.imbalance)}});
     }
     f.caption = "Few distinct values or one dominant value cannot be spread; an increasing key sends new rows to one range.";
   }

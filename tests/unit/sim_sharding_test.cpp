@@ -295,22 +295,37 @@ TEST_CASE("sharding lab: bad settings give a sentence, the same seed the same ru
   CHECK(a->figures().size() == 6);  // keys, gets, ring, resharding, query cost, candidates
 }
 
-TEST_CASE("print figures" * doctest::skip()) {
+TEST_CASE("sharding lab figures: the ring holds every token and the sample keys, moved ones marked") {
   std::unique_ptr<sim::Lab> lab = open(sharding_run(4, ";strategy=consistent;vnodes=16;workload=zipf"));
   sim::Fixture f(*lab);
   f.run_for(3 * sim::kUsPerS);
-  f.act("add-server");
+  REQUIRE(f.act("add-server"));
   f.run_for(sim::kUsPerS);
-  for (const sim::Figure& fig : lab->figures()) {
-    std::string text = fig.title + " | " + fig.caption + "\n";
-    for (const sim::FigureBar& b : fig.bars) text += "  " + b.label + " " + std::to_string(b.value) + "\n";
-    for (const auto& row : fig.rows) {
-      text += " ";
-      for (const sim::FigureCell& c : row) text += " | " + c.text;
-      text += "\n";
-    }
-    text += "  ring marks " + std::to_string(fig.ring.size()) + "\n";
-    MESSAGE(text);
+  const std::vector<sim::Figure> figures = lab->figures();
+  REQUIRE(figures.size() == 6);
+  const sim::Figure& keys = figures[0];
+  int64_t stored = 0;
+  for (const sim::FigureBar& b : keys.bars) stored += b.value;
+  CHECK(keys.bars.size() == 5);
+  CHECK(stored == 20'000);
+  const sim::Figure& ring = figures[2];
+  REQUIRE(ring.kind == sim::Figure::Kind::Ring);
+  int tokens = 0, sample = 0, moved = 0;
+  for (const sim::RingMark& m : ring.ring) {
+    tokens += m.token ? 1 : 0;
+    sample += m.token ? 0 : 1;
+    moved += m.moved ? 1 : 0;
+    if (m.moved) CHECK(m.owner == 4);  // a moved key now belongs to the newcomer s5
   }
-  for (const sim::NodeView& v : lab->nodes()) MESSAGE(v.name, " ", v.kind, " ", v.detail);
+  CHECK(tokens == 5 * 16);
+  CHECK(sample == 120);
+  CHECK(moved > 5);   // about 1/5 of 120
+  CHECK(moved < 50);
+  const sim::Figure& resharding = figures[3];
+  CHECK(resharding.rows.size() == 3);  // hash mod N, ring, and this lab's own move
+  const sim::Figure& candidates = figures[5];
+  REQUIRE(candidates.rows.size() == 6);
+  CHECK(candidates.rows[3][0].text == "status");
+  CHECK(candidates.rows[3][1].text == "3");
+  CHECK(candidates.rows[1][2].text == "increasing");
 }
