@@ -126,7 +126,7 @@ TEST_CASE("a region fails: rf=3 over 3 regions keeps every shard writable, rf=2 
   std::unique_ptr<sim::Lab> one = open(1, ";regions=1;racks=3");
   sim::Fixture h(*one);
   CHECK_FALSE(h.act("fail-region", sim::kNoNode, 2));
-  CHECK(h.last_error() == "this cluster has 1 region");
+  CHECK(h.last_error() == "fail-region takes a value 1..1");
 }
 
 TEST_CASE("add-node: the newcomer takes its share, copies stay apart, data per node falls") {
