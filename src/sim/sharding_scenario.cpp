@@ -282,13 +282,19 @@ class Router : public Protocol {
     int shards;
     bool fanout;
     uint64_t value;
+    TimeUs since_local_us;
   };
 
   void on_query(Context& ctx, NodeId client, const Query& q) {
+    // A query whose client has given up (a crashed server never answered) is forgotten.
+    const TimeUs now_us = ctx.now_local_us();
+    pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                  [&](const Pending& p) { return now_us - p.since_local_us > model_.config.timeout_us; }),
+                   pending_.end());
     if (pending_.size() >= kMaxPending) return;  // overloaded: the client times out
     const int64_t id = ++next_id_;
     const int n = static_cast<int>(model_.servers.size());
-    pending_.push_back(Pending{id, client, q.op, q.fanout != 0 ? n : 1, q.fanout != 0 ? n : 1, q.fanout != 0, q.value});
+    pending_.push_back(Pending{id, client, q.op, q.fanout != 0 ? n : 1, q.fanout != 0 ? n : 1, q.fanout != 0, q.value, now_us});
     if (q.fanout != 0) {
       for (int s : model_.servers) ctx.send(kFirstServer + s, Fetch{id, 1});
     } else if (directory()) {

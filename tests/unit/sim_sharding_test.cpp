@@ -248,6 +248,21 @@ TEST_CASE("sharding lab: a crashed directory stops every lookup by key; fan-out 
   }
 }
 
+TEST_CASE("sharding lab: a crashed server fails its gets and every scan; the rest keeps working") {
+  std::unique_ptr<sim::Lab> lab = open(sharding_run(2, ";fanout_pct=20"));
+  sim::Fixture f(*lab);
+  f.run_for(sim::kUsPerS);
+  f.crash(f.node("s1"));
+  f.run_for(20 * sim::kUsPerS);  // long enough to fill the router's table if it never forgot
+  const sim::ShardingStats crashed = sim::sharding_stats(lab->engine());
+  f.run_for(5 * sim::kUsPerS);
+  const sim::ShardingStats later = sim::sharding_stats(lab->engine());
+  // Gets for s2..s4 are still answered (fewer: each client waits out its timeouts first).
+  CHECK(later.keyed_done > crashed.keyed_done + 10);
+  CHECK(later.fanout_done == crashed.fanout_done);    // a scan needs every server
+  CHECK(later.timeouts > crashed.timeouts);
+}
+
 TEST_CASE("sharding lab: a fan-out scan costs more than a get by the shard key") {
   for (uint64_t seed = 1; seed <= 10; ++seed) {
     std::unique_ptr<sim::Lab> lab = open(sharding_run(seed, ";servers=8;fanout_pct=50"));
