@@ -279,7 +279,7 @@ class ClusterScenario : public Scenario {
     view.y = 0.18f + 0.72f * (static_cast<float>(slot) + 0.5f) / static_cast<float>(per_rack);
     if (!placement_.member(node)) {
       view.kind = "spare";
-      view.detail = "spare machine";
+      view.detail = "spare";
       return;
     }
     view.kind = "db";
@@ -289,15 +289,9 @@ class ClusterScenario : public Scenario {
     view.detail = held.empty() ? "no replicas" : held;
   }
 
-  std::vector<MetricSpec> metrics() const override {
-    return {{"readable shards", "shards"}, {"writable shards", "shards"}};
-  }
-
-  void sample(const Engine& engine, std::vector<int64_t>& row) const override {
-    const ClusterReport r = cluster_report(engine);
-    row.push_back(r.readable);
-    row.push_back(r.writable);
-  }
+  // Nothing changes between commands, so there is no time series: the figures tell it all.
+  std::vector<MetricSpec> metrics() const override { return {}; }
+  void sample(const Engine&, std::vector<int64_t>&) const override {}
 
   void figures(const Engine& engine, std::vector<Figure>& out) const override {
     const ClusterReport r = cluster_report(engine);
@@ -320,9 +314,9 @@ class ClusterScenario : public Scenario {
                         {h.readable ? "yes" : "no", h.readable ? Tone::Good : Tone::Bad},
                         {h.writable ? "yes" : "no", h.writable ? Tone::Good : Tone::Bad}});
     }
-    f.caption = std::to_string(r.readable) + " of " + std::to_string(r.shards.size()) + " shards readable (1 replica up), " +
-                std::to_string(r.writable) + " writable (" + std::to_string(config_.rf / 2 + 1) + " of " +
-                std::to_string(config_.rf) + " replicas up and connected)";
+    f.caption = std::to_string(r.readable) + " of " + std::to_string(r.shards.size()) + " shards readable (a copy up), " +
+                std::to_string(r.writable) + " writable (a majority up and connected: " + std::to_string(config_.rf / 2 + 1) +
+                " of " + std::to_string(config_.rf) + ")";
   }
 
   void data_figure(const Engine& engine, const ClusterReport& r, std::vector<Figure>& out) const {

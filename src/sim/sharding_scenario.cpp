@@ -24,7 +24,8 @@ constexpr int kClients = 2;
 constexpr int kSampleKeys = 120;   // keys drawn on the ring
 constexpr int kTheoryKeys = 100'000;
 constexpr size_t kMaxPending = 256;
-constexpr size_t kMaxCountedKeys = 4096;  // hot keys show up early; later newcomers are not counted
+constexpr size_t kMaxCountedKeys = 4096;
+constexpr int kHotKeyGets = 5;  // the requests figure names the hottest key from this many gets on  // hot keys show up early; later newcomers are not counted
 
 enum MsgType : uint16_t { kQuery = 1, kLookup, kLocation, kFetch, kResult, kAnswer, kMove, kMigrate, kOperator };
 
@@ -557,16 +558,16 @@ class ShardingScenario : public Scenario {
       view.y = 0.12f;
       return;
     }
+    // Servers in columns of at most 4, right of the router, so the cards never overlap.
     const int index = node - kFirstServer;
     const int total = config_.servers + config_.spares;
-    const int column = total > 6 ? index / ((total + 1) / 2) : 0;
-    const int row = total > 6 ? index % ((total + 1) / 2) : index;
-    const int rows = total > 6 ? (total + 1) / 2 : total;
-    view.x = 0.62f + 0.22f * static_cast<float>(column);
-    view.y = 0.08f + 0.84f * (static_cast<float>(row) + 0.5f) / static_cast<float>(rows);
+    const int columns = (total + 3) / 4;
+    const int rows = (total + columns - 1) / columns;
+    view.x = 0.6f + 0.32f * (static_cast<float>(index / rows) + 0.5f) / static_cast<float>(columns);
+    view.y = 0.08f + 0.84f * (static_cast<float>(index % rows) + 0.5f) / static_cast<float>(rows);
     if (!model_.active(index)) {
       view.kind = "spare";
-      view.detail = "spare machine";
+      view.detail = "spare";
       return;
     }
     view.kind = "db";
@@ -622,10 +623,12 @@ class ShardingScenario : public Scenario {
       f.caption = "No query served yet: press Play.";
       return;
     }
-    f.caption = "Hottest key " + std::string(shard_key_name(model_.routing_key())) + "=" + value_text(model_.routing_key(), s.hottest_key) +
-                ": " + percent(s.hottest_key_share) + " of gets, all on " +
-                server_name(model_.servers[static_cast<size_t>(model_.map.shard_of(s.hottest_key))]) + ". Busiest " +
-                server_name(s.hottest) + ": " + percent(s.hottest_share) + ", max/mean " + ratio(s.request_imbalance) + ".";
+    f.caption = "Busiest " + server_name(s.hottest) + ": " + percent(s.hottest_share) + " of gets, max/mean " +
+                ratio(s.request_imbalance) + ".";
+    if (s.hottest_key_share * double(s.requests_served) >= kHotKeyGets)  // a key asked for again and again
+      f.caption += " Hottest key " + std::string(shard_key_name(model_.routing_key())) + "=" +
+                   value_text(model_.routing_key(), s.hottest_key) + ": " + percent(s.hottest_key_share) + " of gets, all on " +
+                   server_name(model_.servers[static_cast<size_t>(model_.map.shard_of(s.hottest_key))]) + ".";
   }
 
   void ring_figure(std::vector<Figure>& out) const {
@@ -653,7 +656,7 @@ class ShardingScenario : public Scenario {
       f.rows.push_back({{std::move(name)}, {percent(moved), moved > 0.5 ? Tone::Bad : Tone::Good}, {theory}});
     };
     row("hash mod N", model_.theory_hash, std::to_string(n) + "/" + std::to_string(n + 1) + " = " + percent(double(n) / (n + 1)));
-    row("consistent hashing, " + std::to_string(config_.vnodes) + " vnodes", model_.theory_ring,
+    row("consistent hashing, " + std::to_string(config_.vnodes) + (config_.vnodes == 1 ? " vnode" : " vnodes"), model_.theory_ring,
         "1/" + std::to_string(n + 1) + " = " + percent(1.0 / (n + 1)));
     if (model_.reshards > 0) {
       const Reshard& r = model_.last;
@@ -669,7 +672,7 @@ class ShardingScenario : public Scenario {
 
   void query_figure(std::vector<Figure>& out, const ShardingStats& s) const {
     Figure& f = add_figure(out, Figure::Kind::Table, "Query cost");
-    f.columns = {"query", "servers asked", "mean latency", "done"};
+    f.columns = {"query", "servers", "mean latency", "done"};
     const auto ms = [](double v) { return ratio(v) + " ms"; };
     const std::string other = config_.shard_key == ShardKey::Country ? "user_id" : "country";
     f.rows.push_back({{std::string("by ") + shard_key_name(model_.routing_key())},
@@ -687,7 +690,7 @@ class ShardingScenario : public Scenario {
 
   void candidates_figure(std::vector<Figure>& out) const {
     Figure& f = add_figure(out, Figure::Kind::Table, "Shard key candidates (" + std::string(workload_name(config_.workload)) + " workload)");
-    f.columns = {"key", "distinct values", "top value", "max/mean, hash over " + std::to_string(model_.servers.size())};
+    f.columns = {"key", "distinct", "top value", "max/mean"};
     for (int k = 0; k < kShardKeys; ++k) {
       const ShardKey key = static_cast<ShardKey>(k);
       const Candidate& c = model_.candidates[static_cast<size_t>(k)];
@@ -698,7 +701,9 @@ class ShardingScenario : public Scenario {
                          increasing ? Tone::Warn : c.top_share > 0.05 ? Tone::Bad : Tone::Good},
                         {ratio(c.imbalance), imbalance_tone(c.imbalance)}});
     }
-    f.caption = "Few distinct values or one dominant value cannot be spread; an increasing key sends new rows to one range.";
+    f.caption = "max/mean: keys per server if hashed over these " + std::to_string(model_.servers.size()) +
+                " servers. Few distinct values or one dominant value cannot be spread; an increasing key sends new rows "
+                "to one range.";
   }
 
   const ShardingConfig config_;
