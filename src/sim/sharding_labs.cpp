@@ -51,39 +51,40 @@ std::unique_ptr<Scenario> make(const std::vector<int64_t>& v, NetworkConfig* net
 }
 
 ShardingStats stats(const Lab& lab) { return sharding_stats(lab.engine()); }
-bool uses(const Lab& lab, const char* key, int64_t value) { return lab.setting(key) == value; }
+template <class Enum>
+bool uses(const Lab& lab, const char* key, Enum value) { return lab.setting(key) == static_cast<int64_t>(value); }
 double moved_share(const ShardingStats& s) { return s.last_total == 0 ? 0 : double(s.last_moved) / double(s.last_total); }
 
 // --- Goals -------------------------------------------------------------------------------------
 
 bool hash_moves_met(const Lab& lab) {
   const ShardingStats s = stats(lab);
-  return uses(lab, "strategy", 1) && s.reshards > 0 && moved_share(s) > 0.5;
+  return uses(lab, "strategy", ShardStrategy::Hash) && s.reshards > 0 && moved_share(s) > 0.5;
 }
 
 bool ring_moves_met(const Lab& lab) {
   const ShardingStats s = stats(lab);
-  return uses(lab, "strategy", 4) && s.reshards > 0 && moved_share(s) < 0.5;
+  return uses(lab, "strategy", ShardStrategy::Consistent) && s.reshards > 0 && moved_share(s) < 0.5;
 }
 
 bool even_ring_met(const Lab& lab) {
   const ShardingStats s = stats(lab);
-  return uses(lab, "strategy", 4) && lab.setting("vnodes") >= 32 && s.key_imbalance < 1.25 && s.requests_served >= 100;
+  return uses(lab, "strategy", ShardStrategy::Consistent) && lab.setting("vnodes") >= 32 && s.key_imbalance < 1.25 && s.requests_served >= 100;
 }
 
 bool hot_key_met(const Lab& lab) {
   const ShardingStats s = stats(lab);
-  return uses(lab, "workload", 2) && uses(lab, "key", 0) && s.requests_served >= 150 && s.hottest_key_share >= 0.05;
+  return uses(lab, "workload", Workload::Zipf) && uses(lab, "key", ShardKey::UserId) && s.requests_served >= 150 && s.hottest_key_share >= 0.05;
 }
 
 bool last_range_met(const Lab& lab) {
   const ShardingStats s = stats(lab);
-  return uses(lab, "strategy", 0) && uses(lab, "workload", 1) && s.requests_served >= 50 && s.hottest_share > 0.99;
+  return uses(lab, "strategy", ShardStrategy::Range) && uses(lab, "workload", Workload::Sequential) && s.requests_served >= 50 && s.hottest_share > 0.99;
 }
 
 bool directory_down_met(const Lab& lab) {
   const ShardingStats s = stats(lab);
-  return uses(lab, "strategy", 2) && s.directory_down && s.timeouts >= 3;
+  return uses(lab, "strategy", ShardStrategy::Directory) && s.directory_down && s.timeouts >= 3;
 }
 
 bool fanout_met(const Lab& lab) {

@@ -152,8 +152,7 @@ struct Candidate {
   double imbalance = 0;  // max/mean keys per server under hash mod N
 };
 
-class Model {
- public:
+struct Model {
   explicit Model(const ShardingConfig& c) : config(c), generator(c.workload) {}
 
   // The run seed reaches the model through the router's first start (its own random stream).
