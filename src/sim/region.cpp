@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <vector>
 
 namespace sim {
@@ -62,6 +63,7 @@ bool RegionConfig::validate(std::string* error) const {
          check(zone_latency_us >= 0 && zone_latency_us <= 100 * kUsPerMs, "zone latency must be 0..100 ms") &&
          check(round_trips >= 1 && round_trips <= 20, "a transaction makes 1..20 round trips") &&
          check(apply_delay_us >= 0 && apply_delay_us <= 60 * kUsPerS, "apply delay must be 0..60 s") &&
+         check(ship_interval_us >= kUsPerMs && ship_interval_us <= 60 * kUsPerS, "the shipping interval must be 1 ms..60 s") &&
          check(failover_timeout_us >= 200 * kUsPerMs && failover_timeout_us <= 60 * kUsPerS,
                "the failover timeout must be 200 ms..60 s (two heartbeats at least)") &&
          check(ops_per_s >= 0 && ops_per_s <= 100, "the workload must be 0..100 operations per second per client") &&
@@ -192,7 +194,7 @@ struct Operator {
   TraceArgs trace_args() const { return {static_cast<int64_t>(action), key}; }
 };
 
-enum Timer : TimerId { kTimerWire = 0, kTimerHeartbeat, kTimerApply, kTimerCheck, kTimerNextOp, kTimerOpTimeout };
+enum Timer : TimerId { kTimerWire = 0, kTimerHeartbeat, kTimerApply, kTimerShip, kTimerNextOp, kTimerOpTimeout };
 
 void label(uint16_t type, const TraceArgs& a, std::string& out) {
   auto num = [&out](const char* prefix, int64_t v) { out += prefix; append_int(out, v); };
@@ -216,7 +218,7 @@ void label(uint16_t type, const TraceArgs& a, std::string& out) {
 }
 
 const char* timer_name(int32_t timer) {
-  static const char* const kNames[] = {"wire", "heartbeat", "apply", "check", "next-op", "op-timeout"};
+  static const char* const kNames[] = {"wire", "heartbeat", "apply", "ship", "next-op", "op-timeout"};
   return timer >= 0 && timer < 6 ? kNames[timer] : "?";
 }
 
@@ -288,6 +290,7 @@ class Wired : public Protocol {
 constexpr TimeUs kHeartbeatUs = 100 * kUsPerMs;
 constexpr int kKeys = 4;
 constexpr int64_t kResendBatch = 32;
+constexpr size_t kMaxEarly = 64;
 
 // ================================================================================================
 // Database node: primary, standby or cross-region replica
@@ -334,12 +337,15 @@ class DbNode : public Wired {
   void crash() override {
     role_ = Role::None;
     pending_.clear();
-    match_ = {};
+    early_.clear();
+    match_ = shipped_ = {};
+    ship_armed_ = false;
     applied_ = 0;
   }
 
   void tick(Context& ctx, TimerId timer) override {
     if (timer == kTimerApply) apply_due(ctx);
+    if (timer == kTimerShip) ship(ctx);
     if (timer != kTimerHeartbeat) return;
     ctx.set_timer(kTimerHeartbeat, kHeartbeatUs);
     if (role_ == Role::Primary) return heartbeat(ctx);
@@ -407,6 +413,7 @@ class DbNode : public Wired {
     apply_upto(log_length());
     base_ = log_length();
     match_ = {};
+    shipped_.fill(log_length());  // a new primary probes from its own end; acks pull older entries
     standby_heard_us_ = ctx.now_local_us();
     const View v{base_, static_cast<int32_t>(epoch_), self_};
     for (NodeId n = 0; n < cast_.node_count(); ++n)
@@ -424,10 +431,26 @@ class DbNode : public Wired {
     for (NodeId n = 0; n < cast_.db_nodes; ++n) {
       if (n == self_) continue;
       ctx.send(n, Heartbeat{log_length(), static_cast<int32_t>(epoch_)});
+      // Resend what was shipped but not acknowledged (lost, or the node restarted).
       const int64_t from = match_[static_cast<size_t>(n)] + 1;
-      for (int64_t pos = from; pos <= log_length() && pos < from + kResendBatch; ++pos) send_append(ctx, n, pos);
+      const int64_t upto = std::min(log_length(), std::max(shipped_[static_cast<size_t>(n)], n == 1 ? log_length() : 0));
+      for (int64_t pos = from; pos <= upto && pos < from + kResendBatch; ++pos) send_append(ctx, n, pos);
     }
     release(ctx);  // the standby may have died: stop waiting for it
+  }
+
+  // Asynchronous cross-region replication ships what accumulated since the last batch (a WAL
+  // sender's flush): what is not shipped yet when the region dies is lost with it.
+  void ship(Context& ctx) {
+    ship_armed_ = false;
+    for (NodeId n = 0; n < cast_.db_nodes; ++n)
+      if (n != self_ && n != 1)
+        for (int64_t pos = shipped_[static_cast<size_t>(n)] + 1; pos <= log_length(); ++pos) send_to(ctx, n, pos);
+  }
+
+  void send_to(Context& ctx, NodeId to, int64_t pos) {
+    shipped_[static_cast<size_t>(to)] = std::max(shipped_[static_cast<size_t>(to)], pos);
+    send_append(ctx, to, pos);
   }
 
   void send_append(Context& ctx, NodeId to, int64_t pos) {
@@ -443,8 +466,11 @@ class DbNode : public Wired {
     const int64_t pos = log_length();
     ctx.trace_append(AppendSource::ClientWrite, pos, static_cast<int32_t>(epoch_), s.key, s.value, s.write_id);
     apply_upto(pos);
-    for (NodeId n = 0; n < cast_.db_nodes; ++n)
-      if (n != self_) send_append(ctx, n, pos);
+    if (self_ != 1) send_to(ctx, 1, pos);  // the standby, a zone away, at once
+    if (!ship_armed_) {                     // cross-region replicas in the next batch
+      ship_armed_ = true;
+      ctx.set_timer(kTimerShip, config_.ship_interval_us);
+    }
     pending_.push_back(Pending{pos, client, s.op});
     release(ctx);
   }
@@ -467,12 +493,20 @@ class DbNode : public Wired {
     adopt(ctx, a.epoch, from);
     last_heard_us_ = ctx.now_local_us();
     if (a.pos <= log_length() && entry(a.pos).epoch != a.entry_epoch) truncate(ctx, a.pos - 1);
+    // Jitter reorders messages: keep an early entry until the ones before it arrive.
+    if (a.pos > log_length() + 1 && early_.size() < kMaxEarly) early_[a.pos] = a;
     if (a.pos == log_length() + 1) {
-      log_.push_back(Entry{a.entry_epoch, a.key, a.value, a.write_id, ctx.now_local_us(), false});
-      ctx.trace_append(AppendSource::Replicated, a.pos, a.entry_epoch, a.key, a.value, a.write_id);
+      append_replicated(ctx, a);
+      for (auto it = early_.begin(); it != early_.end() && it->first <= log_length() + 1; it = early_.erase(it))
+        if (it->first == log_length() + 1) append_replicated(ctx, it->second);
       schedule_apply(ctx);
     }
     ctx.send(from, AppendAck{log_length(), static_cast<int32_t>(epoch_)});
+  }
+
+  void append_replicated(Context& ctx, const Append& a) {
+    log_.push_back(Entry{a.entry_epoch, a.key, a.value, a.write_id, ctx.now_local_us(), false});
+    ctx.trace_append(AppendSource::Replicated, a.pos, a.entry_epoch, a.key, a.value, a.write_id);
   }
 
   void on_ack(Context& ctx, NodeId from, const AppendAck& a) {
@@ -543,6 +577,9 @@ class DbNode : public Wired {
   std::array<Version, kKeys> kv_{};
   std::array<int64_t, kMaxNodes> match_{};
   std::vector<Pending> pending_;
+  std::map<int64_t, Append> early_;           // entries that arrived before their predecessors
+  std::array<int64_t, kMaxNodes> shipped_{};  // highest position sent to each node
+  bool ship_armed_ = false;
   TimeUs last_heard_us_ = 0;
   TimeUs standby_heard_us_ = 0;
 };
@@ -899,8 +936,9 @@ class RegionScenario : public Scenario {
       f.bars.push_back({engine.names()[static_cast<size_t>(n)] + " " + kRegionNames[cast_.region[static_cast<size_t>(n)]],
                         up ? v.lag_us / kUsPerMs : 0, !up ? Tone::Bad : v.lag_us > 100 * kUsPerMs ? Tone::Warn : Tone::Good});
     }
-    f.caption = "Cross-region replicas are asynchronous: their lag is the distance plus the " +
-                std::to_string(config_.apply_delay_us / kUsPerMs) + " ms replay delay, and it is what a failover to them loses.";
+    f.caption = "Cross-region replicas are asynchronous: their lag is the " +
+                std::to_string(config_.ship_interval_us / kUsPerMs) + " ms shipping batch, the distance and the " +
+                std::to_string(config_.apply_delay_us / kUsPerMs) + " ms replay delay. What is not shipped is lost with the region.";
   }
 
   // After a regional outage: what promoting each surviving node would lose (acknowledged writes

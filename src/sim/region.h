@@ -14,8 +14,9 @@
 //
 // Cast (node ids in this order): n1 the primary and n2 its standby (two zones of the primary
 // region), then one replica per replica region (n3, ...), then c1 (a user in the primary region)
-// and c2 (a user in user_region). Replication is asynchronous across regions and semi-synchronous
-// to the standby (a write is acknowledged once the standby holds it, while the standby is alive).
+// and c2 (a user in user_region). Replication is asynchronous across regions (shipped in batches
+// every ship_interval) and semi-synchronous to the standby (a write is acknowledged once the
+// standby holds it, while the standby is alive).
 //
 // Light in fibre travels about 200 km per ms (two thirds of c), so a one-way trip over d km takes
 // at least d / 200 ms; cables do not follow great circles, so links take route_pct % of that.
@@ -60,6 +61,9 @@ struct RegionConfig {
   int round_trips = 5;
   /// Reads go to the nearest replica (true) or to the primary.
   bool local_reads = true;
+  /// The primary ships WAL to cross-region replicas in batches this often (asynchronous
+  /// replication: a batch not shipped yet dies with the region).
+  TimeUs ship_interval_us = 100 * kUsPerMs;
   /// A replica applies what it received after this long (replay lag on top of the distance).
   TimeUs apply_delay_us = 50 * kUsPerMs;
   /// Silence from the primary after which its standby promotes itself.

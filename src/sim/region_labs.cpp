@@ -27,6 +27,7 @@ std::vector<SettingSpec> settings() {
       {"rate", "operations per second per user", 0, 100, 4, nullptr},
       {"writes_pct", "share of operations that are writes (%)", 0, 100, 50, nullptr},
       {"jitter_ms", "extra random latency per message, up to (ms)", 0, 100, 1, nullptr},
+      {"ship_ms", "the primary ships WAL to other regions in batches every (ms)", 1, 60'000, 100, nullptr},
   };
 }
 
@@ -44,6 +45,7 @@ std::unique_ptr<Scenario> make(const std::vector<int64_t>& v, NetworkConfig* net
   c.write_percent = static_cast<int>(v[9]);
   network->link.latency_us = c.zone_latency_us;
   network->link.jitter_us = v[10] * kUsPerMs;
+  c.ship_interval_us = v[11] * kUsPerMs;
   if (!c.validate(error)) return nullptr;
   return make_region_scenario(c);
 }
@@ -173,7 +175,7 @@ std::string latency_explain(const Lab& lab) {
          std::to_string(lab.setting("round_trips")) + " times.";
 }
 
-// Writes acknowledged between the region failure and the manual promotion.
+// Writes committed between the region failure and the manual promotion.
 int64_t writes_while_down(const Lab& lab) {
   const TraceEvent* failed = last_note(lab, kNoteRegionFailed);
   const TraceEvent* promoted = last_note(lab, kNotePromoteManual);
@@ -181,8 +183,8 @@ int64_t writes_while_down(const Lab& lab) {
   const TimeUs until = promoted == nullptr ? kNever : promoted->time_us;
   int64_t n = 0;
   for (const TraceEvent& e : lab.trace())
-    n += e.kind == TraceKind::Complete && e.code == static_cast<uint8_t>(OpResult::Ok) &&
-         e.y == static_cast<int32_t>(OpKind::Write) && e.time_us > failed->time_us && e.time_us < until;
+    n += e.kind == TraceKind::Append && e.code == static_cast<uint8_t>(AppendSource::ClientWrite) &&
+         e.time_us > failed->time_us && e.time_us < until;
   return n;
 }
 
@@ -191,7 +193,7 @@ std::string outage_explain(const Lab& lab) {
   const TraceEvent* failed = last_note(lab, kNoteRegionFailed);
   const TraceEvent* promoted = last_note(lab, kNotePromoteManual);
   if (failed == nullptr || promoted == nullptr) return "The region did not fail, or nobody promoted a replica.";
-  return std::to_string(writes_while_down(lab)) + " writes succeeded while the region was down; writes resumed " +
+  return std::to_string(writes_while_down(lab)) + " writes committed while the region was down; writes resumed " +
          format_seconds(promoted->time_us - failed->time_us) +
          " after the failure, when the operator promoted n3. It lacked " +
          std::to_string(lab.checkers().count(FindingKind::LostWrite)) +
