@@ -587,7 +587,9 @@ class BackupScenario : public Scenario {
     const CopyNode& copy = copy_of(node);
     view.kind = "backup";
     view.role = Role::Secondary;
-    const RestorePlan latest = plan_for(copy, kNever / 2, kNever / 2);
+    // What this copy alone holds: its newest base backup and the WAL archived after it.
+    const TimeUs now_story = story_us_of(engine.now_us());
+    const RestorePlan latest = plan_restore(config_, copy.contents(), 1, now_story, now_story, kNever);
     view.detail = copy.storage() != Storage::Ok ? storage_name(copy.storage())
                   : copy.contents().bases_story_us.empty() ? "empty"
                   : "base " + format_clock(copy.contents().bases_story_us.back(), false) + ", WAL to " +

@@ -618,7 +618,7 @@ class MigrationScenario : public Scenario {
   std::vector<MetricSpec> metrics() const override { return {{"rows that differ", "rows"}}; }
   void sample(const Engine&, std::vector<int64_t>& row) const override { row.push_back(rows_differing()); }
 
-  void figures(const Engine& engine, std::vector<Figure>& out) const override {
+  void figures(const Engine&, std::vector<Figure>& out) const override {
     Figure& f = add_figure(out, Figure::Kind::Table, "Migration steps");
     f.columns = {"step", "state", "result"};
     for (size_t i = 0; i < steps_.size(); ++i) {
@@ -629,7 +629,6 @@ class MigrationScenario : public Scenario {
     f.caption = "Rows that differ right now (ground truth): " + std::to_string(rows_differing()) + " of " +
                 std::to_string(config_.rows) + ". Dual writes are " + (config_.idempotent ? "idempotent (set at version)" : "increments (not idempotent)") +
                 (config_.sync == SyncMode::Cdc ? "; sync by change data capture." : ".");
-    (void)engine;
   }
 
   std::vector<std::unique_ptr<TraceSink>> make_checkers(Checkers& report_to, const std::vector<std::string>&) const override {

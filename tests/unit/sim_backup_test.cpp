@@ -210,6 +210,9 @@ TEST_CASE("simulation: losing the site leaves only the offsite copy; without one
   CHECK(copies.rows[0][3].text == "lost");   // db disk
   CHECK(copies.rows[1][3].text == "lost");   // nas
   CHECK(copies.rows[2][3].text == "ok");     // cloud
+  const std::vector<sim::NodeView> nodes = lab->nodes();
+  CHECK(nodes[1].detail == "lost");
+  CHECK(nodes[2].detail == "base 00:00:00, WAL to 10:00:00");
   f.act("restore", sim::kNoNode, 7 * 86400);
   f.run_for(kUsPerS);
   const sim::TraceEvent* r = restore_note(*lab);
