@@ -171,7 +171,8 @@ std::string latency_explain(const Lab& lab) {
   return "c2's " + std::to_string(m.count) + " transactions took " + std::to_string(m.mean_us / kUsPerMs) +
          " ms on average. Frankfurt-Virginia is " + std::to_string(region_distance_km(u, p)) +
          " km: light in fibre needs " + std::to_string(floor_us / kUsPerMs) +
-         " ms per round trip at the very least, real routes about 1.5x that, and the transaction pays it " +
+         " ms per round trip at the very least, routes here are " + std::to_string(lab.setting("route_pct")) +
+         "% of the great circle, and the transaction pays it " +
          std::to_string(lab.setting("round_trips")) + " times.";
 }
 

@@ -34,7 +34,7 @@ async function predict(h, choice) {
   return waitForItem(h.page, (it) => it.role === "status" && it.label.startsWith("Prediction"), { timeout: 30000 });
 }
 
-function labTest(name, { goals, choice, holds, verdictRe, figureTitle, shot }) {
+function labTest(name, { goals, choice, holds, verdictRe, node, shot }) {
   return {
     name,
     async run({ browser }) {
@@ -47,9 +47,14 @@ function labTest(name, { goals, choice, holds, verdictRe, figureTitle, shot }) {
         assert(verdictRe.test(verdict.label), verdict.label);
         await revealItem(h.page, (it) => it.label === choice, { top: 0.3 });
         await h.shot(shot + "-prediction");
-        if (figureTitle) {
-          await revealItem(h.page, (it) => it.label.startsWith(figureTitle), { top: 0.1 });
-          await h.shot(shot + "-figures");
+        // The cluster view (a node's button), then the figures below it.
+        await revealItem(h.page, (it) => it.role === "button" && it.label.startsWith(node + ", "), { top: 0.2 });
+        await h.shot(shot + "-view");
+        for (const part of ["figures", "figures2"]) {
+          await h.page.mouse.move(900, 450);
+          await h.page.mouse.wheel(0, 650);
+          await h.page.waitForTimeout(400);
+          await h.shot(shot + "-" + part);
         }
         assert(h.errors.length === 0, "console errors: " + h.errors.join(" | "));
       } finally {
@@ -71,7 +76,7 @@ export const tests = [
     choice: "About 500 ms: 5 x a real round trip",
     holds: true,
     verdictRe: /6560 km/,
-    figureTitle: "Latency",
+    node: "n1",
     shot: "prod-multi-region",
   }),
   labTest("backups: goals, and the ransomware prediction", {
@@ -84,7 +89,7 @@ export const tests = [
     choice: "Yes, from the offsite copy",
     holds: false,
     verdictRe: /No restore was possible/,
-    figureTitle: "Restore options",
+    node: "db",
     shot: "prod-backups",
   }),
   labTest("migration: goals, and the non-idempotent dual writes prediction", {
@@ -97,7 +102,7 @@ export const tests = [
     choice: "No: some rows on green differ from blue",
     holds: true,
     verdictRe: /rows differ/,
-    figureTitle: "Migration steps",
+    node: "blue",
     shot: "prod-migration",
   }),
 ];
