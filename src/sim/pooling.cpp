@@ -1,8 +1,11 @@
 #include "sim/pooling.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
+
+#include "sim/lab.h"
 
 namespace sim {
 
@@ -69,6 +72,44 @@ int64_t percentile(std::vector<int64_t> values, int p) {
   rank = std::max<size_t>(rank, 1) - 1;
   std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rank), values.end());
   return values[rank];
+}
+
+namespace {
+int metric_index(const Lab& lab, std::string_view name) {
+  const std::vector<MetricSpec>& specs = lab.metrics().specs;
+  for (size_t i = 0; i < specs.size(); ++i)
+    if (specs[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+}  // namespace
+
+int64_t latest_metric(const Lab& lab, std::string_view name) {
+  const int i = metric_index(lab, name);
+  if (i < 0 || lab.metrics().series[static_cast<size_t>(i)].empty()) return 0;
+  return lab.metrics().series[static_cast<size_t>(i)].back();
+}
+
+int64_t mean_metric(const Lab& lab, std::string_view name, TimeUs from_us, TimeUs to_us) {
+  const int i = metric_index(lab, name);
+  if (i < 0) return 0;
+  const Metrics& m = lab.metrics();
+  int64_t sum = 0, n = 0;
+  for (size_t k = 0; k < m.times_us.size(); ++k)
+    if (m.times_us[k] >= from_us && m.times_us[k] < to_us) {
+      sum += m.series[static_cast<size_t>(i)][k];
+      ++n;
+    }
+  return n == 0 ? 0 : sum / n;
+}
+
+int64_t figure_number(const Lab& lab, std::string_view label) {
+  for (const Figure& f : lab.figures()) {
+    for (const FigureBar& b : f.bars)
+      if (b.label == label) return b.value;
+    for (const std::vector<FigureCell>& r : f.rows)
+      if (r.size() >= 2 && r[0].text == label) return std::atoll(r[1].text.c_str());
+  }
+  return 0;
 }
 
 bool PoolQueue::arrive(TimeUs now_us, const Txn& txn, Dispatch* out) {

@@ -28,6 +28,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/scenario.h"
@@ -100,6 +101,16 @@ class Window {
 
 /// The p-th percentile (0..100, nearest rank) of `values`; 0 when empty.
 int64_t percentile(std::vector<int64_t> values, int p);
+
+class Lab;
+// Goals and predictions read the figures a lab shows (so what they judge is what the learner sees).
+/// Latest sample of metric `name` (0 before the first sample or for an unknown name).
+int64_t latest_metric(const Lab& lab, std::string_view name);
+/// Mean of metric `name` over the samples taken in [from_us, to_us).
+int64_t mean_metric(const Lab& lab, std::string_view name, TimeUs from_us, TimeUs to_us);
+/// The value of the bar labelled `label`, or the leading integer of the value cell of the table
+/// row named `label` ("1000 of max 5000" -> 1000); 0 if there is none.
+int64_t figure_number(const Lab& lab, std::string_view label);
 
 // ================================================================================================
 // The pooler's bookkeeping

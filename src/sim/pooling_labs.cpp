@@ -1,7 +1,6 @@
 // The lesson 6 connection pooling lab: its settings, guided goals (exhaust max_connections,
 // watch latency climb with connections, serve 1,000 sessions through a pool of 25, leak a SET)
 // and its "predict, then run" questions, answered from the run's own figures.
-#include <cstdlib>
 #include <cstring>
 
 #include "sim/fixture.h"
@@ -57,43 +56,7 @@ std::unique_ptr<Scenario> make(const std::vector<int64_t>& v, NetworkConfig* net
 
 // --- Reading the run ---------------------------------------------------------------------------
 
-// Index of metric `name`, or -1.
-int metric(const Lab& lab, const char* name) {
-  const std::vector<MetricSpec>& specs = lab.metrics().specs;
-  for (size_t i = 0; i < specs.size(); ++i)
-    if (specs[i].name == name) return static_cast<int>(i);
-  return -1;
-}
-
-int64_t latest(const Lab& lab, const char* name) {
-  const int i = metric(lab, name);
-  if (i < 0 || lab.metrics().series[static_cast<size_t>(i)].empty()) return 0;
-  return lab.metrics().series[static_cast<size_t>(i)].back();
-}
-
-// Mean of metric `name` over samples taken in [from_us, to_us).
-int64_t mean_between(const Lab& lab, const char* name, TimeUs from_us, TimeUs to_us) {
-  const int i = metric(lab, name);
-  if (i < 0) return 0;
-  const Metrics& m = lab.metrics();
-  int64_t sum = 0, n = 0;
-  for (size_t k = 0; k < m.times_us.size(); ++k)
-    if (m.times_us[k] >= from_us && m.times_us[k] < to_us) {
-      sum += m.series[static_cast<size_t>(i)][k];
-      ++n;
-    }
-  return n == 0 ? 0 : sum / n;
-}
-
-// The leading integer of row `row` of the lab's table figure ("1000 of max 5000" -> 1000).
-int64_t table_number(const Lab& lab, const char* row) {
-  for (const Figure& f : lab.figures())
-    for (const std::vector<FigureCell>& r : f.rows)
-      if (r.size() >= 2 && r[0].text == row) return std::atoll(r[1].text.c_str());
-  return 0;
-}
-
-int64_t refused(const Lab& lab) { return latest(lab, "refused"); }
+int64_t refused(const Lab& lab) { return latest_metric(lab, "refused"); }
 int64_t capacity(const Lab& lab) { return lab.setting("cores") * 1000 / lab.setting("query_ms"); }
 bool pooled(const Lab& lab) { return lab.setting("pooler") != 0; }
 
@@ -103,14 +66,14 @@ bool exhaust_met(const Lab& lab) { return refused(lab) > 0; }
 
 // Lesson 6: "performance degrades well before max_connections is reached".
 bool contention_met(const Lab& lab) {
-  return !pooled(lab) && latest(lab, "db connections") >= 400 &&
-         latest(lab, "p99 latency") >= 10 * lab.setting("query_ms");
+  return !pooled(lab) && latest_metric(lab, "db connections") >= 400 &&
+         latest_metric(lab, "p99 latency") >= 10 * lab.setting("query_ms");
 }
 
 bool pooled_met(const Lab& lab) {
-  return pooled(lab) && table_number(lab, "Client sessions") >= 1000 && refused(lab) == 0 &&
-         latest(lab, "db connections") <= lab.setting("pool") &&
-         latest(lab, "transactions") * 10 >= capacity(lab) * 8;
+  return pooled(lab) && figure_number(lab, "Client sessions") >= 1000 && refused(lab) == 0 &&
+         latest_metric(lab, "db connections") <= lab.setting("pool") &&
+         latest_metric(lab, "transactions") * 10 >= capacity(lab) * 8;
 }
 
 bool leak_met(const Lab& lab) { return lab.checkers().stats().notes[kNoteLeak] > 0; }
@@ -156,11 +119,11 @@ void run_3s(Fixture& f) { f.run_for(3 * kUsPerS); }
 
 int exhaust_outcome(const Lab& lab) {
   if (refused(lab) > 0) return 1;
-  return latest(lab, "db connections") >= table_number(lab, "Client sessions") ? 2 : 0;
+  return latest_metric(lab, "db connections") >= figure_number(lab, "Client sessions") ? 2 : 0;
 }
 
 std::string exhaust_explain(const Lab& lab) {
-  return std::to_string(latest(lab, "db connections")) + " of " + std::to_string(table_number(lab, "Client sessions")) +
+  return std::to_string(latest_metric(lab, "db connections")) + " of " + std::to_string(figure_number(lab, "Client sessions")) +
          " sessions hold a connection; the database refused " + std::to_string(refused(lab)) +
          " attempts with \"FATAL: sorry, too many clients already\". Nothing queues: each refused "
          "session gets an error and tries again after its pause.";
@@ -174,8 +137,8 @@ void resize_run(Fixture& f) {
   f.run_for(kResizeAtUs);
 }
 
-int64_t throughput_before(const Lab& lab) { return mean_between(lab, "transactions", kResizeAtUs - 2 * kUsPerS, kResizeAtUs); }
-int64_t throughput_after(const Lab& lab) { return mean_between(lab, "transactions", 2 * kResizeAtUs - 2 * kUsPerS, 2 * kResizeAtUs); }
+int64_t throughput_before(const Lab& lab) { return mean_metric(lab, "transactions", kResizeAtUs - 2 * kUsPerS, kResizeAtUs); }
+int64_t throughput_after(const Lab& lab) { return mean_metric(lab, "transactions", 2 * kResizeAtUs - 2 * kUsPerS, 2 * kResizeAtUs); }
 
 int resize_outcome(const Lab& lab) {
   const int64_t before = throughput_before(lab), after = throughput_after(lab);
