@@ -30,13 +30,13 @@ TEST_CASE("zipf sampler: key k is drawn with probability (1/(k+1)^s) / H") {
   const sim::ZipfSampler zipf(4, 2);
   CHECK(zipf.ppm(0) == 480'000);
   CHECK(zipf.ppm(1) == 240'000);
-  CHECK(zipf.ppm(2) == 160'000);
+  CHECK(std::abs(zipf.ppm(2) - 160'000) <= 1);  // integer weights round 2^40 / 3
   CHECK(zipf.ppm(3) == 120'000);
   const sim::ZipfSampler uniform(5, 0);
   for (int32_t k = 0; k < 5; ++k) CHECK(uniform.ppm(k) == 200'000);
-  // s = 2 over 2 keys: 1 and 1/4 -> 80%, 20%; s = 0.5 over 4: 1, 0.707, 0.577, 0.5 -> 35.8% for k0.
+  // s = 2 over 2 keys: 1 and 1/4 -> 80%, 20%; s = 0.5 over 4: 1, 0.707, 0.577, 0.5 -> 35.91% for k0.
   CHECK(sim::ZipfSampler(2, 4).ppm(0) == 800'000);
-  CHECK(std::abs(sim::ZipfSampler(4, 1).ppm(0) - 357'600) < 200);
+  CHECK(std::abs(sim::ZipfSampler(4, 1).ppm(0) - 359'130) < 100);
   // Draws follow the weights (100k draws: within 0.5 percentage points).
   sim::Rng rng(7);
   int counts[4] = {};
