@@ -519,7 +519,7 @@ class App : public Protocol {
 class Pooler : public Protocol {
  public:
   Pooler(const PoolingConfig& config, const Topology& topology)
-      : topology_(topology), size_(config.pool_size) {}
+      : topology_(topology), timeout_us_(config.timeout_us), size_(config.pool_size) {}
 
   int size() const { return size_; }
   int open() const { return open_; }
@@ -529,6 +529,7 @@ class Pooler : public Protocol {
   void on_start(Context& ctx) override {
     slots_.clear();
     open_slots(ctx);
+    ctx.set_timer(kTimerSweep, kSweepUs);
   }
 
   void on_crash() override {
@@ -540,6 +541,10 @@ class Pooler : public Protocol {
 
   void on_timer(Context& ctx, TimerId timer) override {
     if (timer == kTimerReopen) open_slots(ctx);
+    if (timer == kTimerSweep) {
+      sweep(ctx);
+      ctx.set_timer(kTimerSweep, kSweepUs);
+    }
   }
 
   void on_message(Context& ctx, const Message& m) override {
@@ -560,7 +565,22 @@ class Pooler : public Protocol {
     int32_t conn = -1;  // the database's connection
     PoolQueue::Txn txn;
     TimeUs wait_us = 0;
+    TimeUs dispatched_us = 0;
   };
+
+  // A server connection whose transaction never finished (the database crashed with it) is
+  // given up, like PgBouncer closing a broken server connection, and a fresh one is opened.
+  void sweep(Context& ctx) {
+    for (Slot& slot : slots_)
+      if (slot.state == State::Busy && ctx.now_local_us() - slot.dispatched_us >= timeout_us_) discard(ctx, slot);
+  }
+
+  void discard(Context& ctx, Slot& slot) {
+    by_conn_.erase(slot.conn);
+    slot = Slot{};
+    --open_;
+    ctx.set_timer(kTimerReopen, kReopenUs);
+  }
 
   void open_slots(Context& ctx) {
     if (static_cast<int>(slots_.size()) < size_) slots_.resize(static_cast<size_t>(size_));
@@ -619,6 +639,7 @@ class Pooler : public Protocol {
     slot.state = State::Busy;
     slot.txn = d.txn;
     slot.wait_us = d.wait_us;
+    slot.dispatched_us = ctx.now_local_us();
     ctx.send(topology_.db, Txn{d.txn.seq, d.txn.session, slot.conn, d.txn.set});
   }
 
@@ -629,17 +650,12 @@ class Pooler : public Protocol {
     Slot& slot = slots_[static_cast<size_t>(i)];
     if (slot.state != State::Busy) return;
     ctx.send(slot.txn.app, Done{slot.txn.seq, slot.wait_us, slot.txn.session, done.conn, done.failed});
-    if (done.failed) {  // the server connection is gone: open a fresh one
-      by_conn_.erase(slot.conn);
-      slot = Slot{};
-      --open_;
-      ctx.set_timer(kTimerReopen, kReopenUs);
-      return;
-    }
+    if (done.failed) return discard(ctx, slot);  // the server connection is gone: open a fresh one
     free_slot(ctx, i);
   }
 
   const Topology topology_;
+  const TimeUs timeout_us_;
   int size_;
   std::vector<Slot> slots_;
   std::map<int32_t, int> by_conn_;  // database connection -> slot

@@ -246,3 +246,20 @@ TEST_CASE("pooling lab: every prediction's outcome holds over 20 seeds") {
     }
   }
 }
+
+TEST_CASE("pooling lab: after a database restart sessions and the pooler reconnect") {
+  for (const char* mode : {"off", "transaction"}) {
+    std::unique_ptr<sim::Lab> lab = make(std::string("v1;lab=pooling;seed=5;pooler=") + mode);
+    sim::Fixture f(*lab);
+    f.run_for(2 * sim::kUsPerS);
+    const int64_t before = latest(*lab, "transactions");
+    f.crash(f.node("db"));
+    f.run_for(sim::kUsPerS);
+    f.restart(f.node("db"));
+    f.run_for(15 * sim::kUsPerS);  // transactions lost in the crash time out after 10 s
+    INFO(mode << ": " << before << " tx/s before, " << latest(*lab, "transactions") << " after");
+    CHECK(before > 150);  // 100 sessions, one transaction per ~0.5 s
+    CHECK(latest(*lab, "transactions") > before * 9 / 10);
+    CHECK(latest(*lab, "db connections") == (std::string(mode) == "off" ? 100 : 25));
+  }
+}
