@@ -884,8 +884,10 @@ class PoolingScenario : public Scenario {
   }
 
   std::vector<MetricSpec> metrics() const override {
-    return {{"db connections", "count"}, {"queries in db", "count"}, {"pooler queue", "count"},
-            {"p99 latency", "ms"},       {"transactions", "tx/s"},   {"refused", "count"}};
+    // Units group the charts: where transactions wait (pooler or database) share one.
+    return {{"db connections", "connections"}, {"queries in db", "transactions waiting or running"},
+            {"pooler queue", "transactions waiting or running"}, {"p99 latency", "ms"}, {"transactions", "tx/s"},
+            {"refused", "refusals"}};
   }
 
   void sample(const Engine& engine, std::vector<int64_t>& row) const override {
