@@ -173,7 +173,9 @@ const GoalSpec kSafeFailover{"safe-failover", "Prevent loss with synchronous rep
 std::vector<LabInfo> replication_labs() {
   return {
       {"replication-failover", "Replication and failover lab", "replication",
-       settings_with({{"apply_ms", 200}}), {kStaleRead, kLoseWrite, kSwitchover}, make},
+       settings_with({{"apply_ms", 200}}), {kStaleRead, kLoseWrite, kSwitchover}, make, {},
+       {FindingKind::StaleRead, FindingKind::LostWrite, FindingKind::SplitBrain, FindingKind::NotLinearizable,
+        FindingKind::ConsistencyViolation}},
       {"split-brain", "Split-brain and fencing lab", "failover",
        settings_with({{"clients", 2}}), {kSplitBrain, kSafeFailover, kLoseWrite}, make},
   };
