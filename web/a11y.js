@@ -11,7 +11,7 @@
 "use strict";
 
 (function () {
-  const ROLES = { button: "button", link: "link", radio: "radio", checkbox: "checkbox", slider: "slider", tab: "tab", textbox: "textbox", progressbar: "progressbar" };
+  const ROLES = { button: "button", link: "link", radio: "radio", checkbox: "checkbox", slider: "slider", tab: "tab", textbox: "textbox", progressbar: "progressbar", status: "status" };
   const elements = new Map();  // id -> element
   let layer = null, article = null, shownLesson = "";
 

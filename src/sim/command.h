@@ -40,6 +40,11 @@ struct ActionSpec {
   const char* doc;       ///< one line for the UI
   int64_t value_min = 0;
   int64_t value_max = 0;
+  /// Names of the values value_min..value_max (e.g. region names), or nullptr for numbers.
+  const char* const* value_names = nullptr;
+  /// Numbers are shown divided by value_scale, followed by value_unit (e.g. 1'000'000, "s").
+  const char* value_unit = "";
+  int64_t value_scale = 1;
 };
 
 struct VerbInfo {

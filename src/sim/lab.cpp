@@ -167,6 +167,11 @@ bool Lab::issue(Command cmd, std::string* error) {
   return true;
 }
 
+bool Lab::accepts(const Command& cmd) const {
+  std::string ignored;
+  return validate_command(*scenario_, engine_->node_count(), cmd, &ignored);
+}
+
 void Lab::on_host_event(uint32_t tag) {
   if (tag == kSampleTag) {
     sample();

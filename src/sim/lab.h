@@ -181,6 +181,8 @@ class Lab : private HostHandler {
   /// Logs `cmd` at now (its time field is overwritten) and applies it, with everything it causes
   /// at this instant. False (and *error) if the command is invalid for this lab.
   bool issue(Command cmd, std::string* error);
+  /// True if issue(cmd) would be accepted now (the UI offers only commands a lab accepts).
+  bool accepts(const Command& cmd) const;
 
   // --- Views ----------------------------------------------------------------------------------
   std::vector<NodeView> nodes() const;

@@ -168,12 +168,41 @@ const GoalSpec kSafeFailover{"safe-failover", "Prevent loss with synchronous rep
                              "Set mode=sync and fencing=on, then crash or isolate the primary: no finding may appear.",
                              {{"mode", 2}, {"fencing", 1}}, safe_failover_met, safe_failover_demo};
 
+// Lesson 2 "predict, then run": asynchronous replication acknowledges before any replica has
+// the write, so losing the primary at the wrong moment loses acknowledged writes.
+int async_crash_outcome(const Lab& lab) {
+  if (lab.checkers().stats().promotions < 1) return 2;  // nobody took over
+  return found(lab, FindingKind::LostWrite) ? 1 : 0;
+}
+
+std::string async_crash_explain(const Lab& lab) {
+  const CheckerStats& st = lab.checkers().stats();
+  std::string out = "In this run the clients had " + std::to_string(st.writes_acked) + " writes acknowledged; ";
+  const int lost = lab.checkers().count(FindingKind::LostWrite);
+  if (lost > 0)
+    return out + std::to_string(lost) + " of them existed only on the crashed primary, so the promoted secondary "
+                 "never had them. Asynchronous mode acknowledges after the primary's own append: nothing waits for "
+                 "a replica. Try mode=sync and run it again.";
+  return out + "none was lost: every acknowledged write had reached the new primary before the crash.";
+}
+
+const PredictSpec kAsyncCrash{
+    "async-crash",
+    "Asynchronous replication. The primary's links to its secondaries fail for one second while clients keep "
+    "writing, then the primary crashes and a secondary is promoted. What happens to the writes the primary "
+    "acknowledged in that second?",
+    {"All survive: the new primary has them", "Some are lost: acknowledged, yet gone", "No secondary takes over"},
+    {{"mode", 0}},
+    lost_write_demo,
+    async_crash_outcome,
+    async_crash_explain};
+
 }  // namespace
 
 std::vector<LabInfo> replication_labs() {
   return {
       {"replication-failover", "Replication and failover lab", "replication",
-       settings_with({{"apply_ms", 200}}), {kStaleRead, kLoseWrite, kSwitchover}, make, {},
+       settings_with({{"apply_ms", 200}}), {kStaleRead, kLoseWrite, kSwitchover}, make, {kAsyncCrash},
        {FindingKind::StaleRead, FindingKind::LostWrite, FindingKind::SplitBrain, FindingKind::NotLinearizable,
         FindingKind::ConsistencyViolation}},
       {"split-brain", "Split-brain and fencing lab", "failover",

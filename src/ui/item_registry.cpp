@@ -115,6 +115,7 @@ const char* role_name(Role r) {
     case Role::tab: return "tab";
     case Role::textbox: return "textbox";
     case Role::progressbar: return "progressbar";
+    case Role::status: return "status";
     default: return "";
   }
 }

@@ -13,7 +13,7 @@
 
 namespace ui {
 
-enum class Role { none, button, link, radio, checkbox, slider, tab, textbox, progressbar };
+enum class Role { none, button, link, radio, checkbox, slider, tab, textbox, progressbar, status };
 
 struct Item {
   ImGuiID id = 0;

@@ -13,6 +13,17 @@ constexpr uint64_t kDefaultSeed = 42;
 // A frame never advances a lab by more than this, so a slow frame cannot jump past events the
 // learner wanted to watch.
 constexpr double kMaxStepMs = 100;
+
+// The lab's default run on `seed` with some settings overridden (a demo's or a question's).
+sim::RunSpec with_settings(const sim::LabInfo& info, uint64_t seed,
+                           const std::vector<std::pair<const char*, int64_t>>& settings) {
+  sim::RunSpec run = sim::default_run(info, seed);
+  for (const auto& [key, value] : settings) {
+    const int k = sim::setting_index(info, key);
+    if (k >= 0) run.settings[size_t(k)] = value;
+  }
+  return run;
+}
 }  // namespace
 
 LabSession* LabHost::session(const std::string& id) {
@@ -46,12 +57,16 @@ bool LabHost::draw(const std::string& id, float width) {
   std::vector<LabIntent> intents;
   ImGui::PushID(id.c_str());
   if (s->lab) {
+    const uint32_t views = s->lab->info().views;
     draw_lab_controls(*s, width, intents);
     draw_lab_settings(*s, width, intents);
-    draw_cluster_view(*s, width, intents);
-    draw_timeline(*s, width, intents);
-    draw_lab_charts(*s, width);
-    draw_checkers(*s, width);
+    draw_lab_actions(*s, width, intents);
+    if (views & sim::kViewCluster) draw_cluster_view(*s, width, intents);
+    if (views & sim::kViewTimeline) draw_timeline(*s, width, intents);
+    if (views & sim::kViewFigures) draw_figures(*s, width);
+    if (views & sim::kViewCharts) draw_lab_charts(*s, width);
+    if (views & sim::kViewCheckers) draw_checkers(*s, width);
+    draw_predictions(*s, width, intents);
     draw_goals(*s, width, intents);
   }
   if (!s->message.empty()) {
@@ -124,16 +139,18 @@ void LabHost::apply(LabSession& s, const LabIntent& in) {
     case K::select: s.selected = in.index; break;
     case K::select_link: s.link_a = in.index; s.link_b = int(in.value); break;
     case K::zoom: s.timeline_window_s = float(std::clamp(in.number, 0.05, 60.0)); break;
+    case K::predict_choose:
+      if (in.index < 0 || in.index >= int(lab.info().predictions.size())) break;
+      s.predict_choice.resize(lab.info().predictions.size(), -1);
+      s.predict_choice[size_t(in.index)] = int(in.value);
+      break;
+    case K::predict_run: run_prediction(s, in.index); break;
+    case K::action_value: s.action_values[in.index] = in.value; break;
     case K::demo: {
       const auto& goals = lab.info().goals;
       if (in.index < 0 || in.index >= int(goals.size())) break;
       const sim::GoalSpec& g = goals[size_t(in.index)];
-      sim::RunSpec run = sim::default_run(lab.info(), lab.run().seed);
-      for (const auto& [key, value] : g.demo_settings) {
-        int k = sim::setting_index(lab.info(), key);
-        if (k >= 0) run.settings[size_t(k)] = value;
-      }
-      rebuild(s, run, 0);
+      rebuild(s, with_settings(lab.info(), lab.run().seed, g.demo_settings), 0);
       sim::Fixture fixture(*s.lab);
       g.demo(fixture);  // every move is logged, so the demonstration can be replayed and shared
       s.horizon_us = s.lab->now_us();
@@ -142,6 +159,21 @@ void LabHost::apply(LabSession& s, const LabIntent& in) {
     }
   }
   s.horizon_us = std::max(s.horizon_us, s.lab->now_us());
+}
+
+// "Predict, then run": the learner's choice is kept; the lab restarts from the question's
+// settings on the current seed, runs its scenario, and the run itself says what happened.
+void LabHost::run_prediction(LabSession& s, int index) {
+  const sim::LabInfo& info = s.lab->info();
+  if (index < 0 || index >= int(info.predictions.size())) return;
+  if (size_t(index) >= s.predict_choice.size() || s.predict_choice[size_t(index)] < 0) return;
+  const sim::PredictSpec& spec = info.predictions[size_t(index)];
+  rebuild(s, with_settings(info, s.lab->run().seed, spec.settings), 0);
+  sim::Fixture fixture(*s.lab);
+  spec.run(fixture);
+  s.horizon_us = s.lab->now_us();
+  s.playing = false;
+  s.verdict = PredictionVerdict{index, s.predict_choice[size_t(index)], spec.outcome(*s.lab), spec.explain(*s.lab)};
 }
 
 void LabHost::tick(double wall_dt_ms) {

@@ -10,6 +10,7 @@
 #include "ui/fonts.h"
 #include "ui/item_registry.h"
 #include "ui/lab_host.h"
+#include "ui/lab_view_kit.h"
 #include "ui/rich_text.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
@@ -19,61 +20,6 @@ namespace ui {
 namespace {
 
 using K = LabIntent::Kind;
-constexpr float kPi = 3.14159265f;
-
-ImVec4 col(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
-
-LabIntent intent(K kind) {
-  LabIntent i;
-  i.kind = kind;
-  return i;
-}
-
-LabIntent issue(sim::Verb verb, sim::NodeId a = sim::kNoNode, int32_t b = -1, int64_t value = 0) {
-  LabIntent i = intent(K::issue);
-  i.command.verb = verb;
-  i.command.a = a;
-  i.command.b = b;
-  i.command.value = value;
-  return i;
-}
-
-std::string seconds(sim::TimeUs t) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f s", double(t) / 1e6);
-  return buf;
-}
-
-void section_label(const char* text) {
-  ImGui::PushFont(fonts().small);
-  ImGui::TextColored(col(palette().text_muted), "%s", text);
-  ImGui::PopFont();
-}
-
-// A row of small toggle buttons; returns the clicked index or -1.
-int segmented(const char* id, const char* const* names, int count, int current) {
-  const Palette& p = palette();
-  int clicked = -1;
-  ImGui::PushID(id);
-  ImGui::PushFont(fonts().small);
-  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(10, 5));
-  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(2, 6));
-  for (int i = 0; i < count; ++i) {
-    bool on = i == current;
-    ImGui::PushStyleColor(ImGuiCol_Button, col(on ? p.accent : p.surface));
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, col(on ? p.accent_text : p.accent_soft));
-    ImGui::PushStyleColor(ImGuiCol_ButtonActive, col(p.accent_text));
-    ImGui::PushStyleColor(ImGuiCol_Text, col(on ? p.on_accent : p.text));
-    if (i > 0) ImGui::SameLine();
-    if (ImGui::Button(names[i])) clicked = i;
-    annotate(Role::radio, std::string(id) + ": " + names[i], on);
-    ImGui::PopStyleColor(4);
-  }
-  ImGui::PopStyleVar(2);
-  ImGui::PopFont();
-  ImGui::PopID();
-  return clicked;
-}
 
 ImU32 role_color(const sim::NodeView& n) {
   const Palette& p = palette();
@@ -89,8 +35,16 @@ ImU32 role_color(const sim::NodeView& n) {
 }
 
 // Deterministic layout: database nodes on an arc, clients on the left, monitors on the right.
-std::vector<ImVec2> layout_nodes(const std::vector<sim::NodeView>& nodes, ImVec2 origin, ImVec2 size) {
+std::vector<ImVec2> layout_nodes(const std::vector<sim::NodeView>& nodes, ImVec2 origin, ImVec2 size, sim::Backdrop backdrop) {
   std::vector<ImVec2> pos(nodes.size());
+  // Scenario-placed nodes (racks, regions on a map) keep their places.
+  const bool placed = !nodes.empty() && std::all_of(nodes.begin(), nodes.end(), [](const sim::NodeView& n) { return n.x >= 0 && n.y >= 0; });
+  if (placed) {
+    for (size_t i = 0; i < nodes.size(); ++i)
+      pos[i] = backdrop == sim::Backdrop::World ? world_position(nodes[i].x, nodes[i].y, origin, size)
+                                                : ImVec2(origin.x + nodes[i].x * size.x, origin.y + nodes[i].y * size.y);
+    return pos;
+  }
   std::vector<size_t> dbs, clients, others;
   for (size_t i = 0; i < nodes.size(); ++i) {
     std::string kind = nodes[i].kind;
@@ -107,6 +61,29 @@ std::vector<ImVec2> layout_nodes(const std::vector<sim::NodeView>& nodes, ImVec2
   for (size_t k = 0; k < others.size(); ++k)
     pos[others[k]] = ImVec2(origin.x + size.x - 56, origin.y + size.y * float(k + 1) / float(others.size() + 1));
   return pos;
+}
+
+// Nodes sharing a group (rack, zone, region) sit on one soft panel labelled with its name.
+template <class HalfSize>
+void draw_groups(ImDrawList* dl, const std::vector<sim::NodeView>& nodes, const std::vector<ImVec2>& pos, HalfSize card_half) {
+  const Palette& p = palette();
+  std::vector<std::string> groups;
+  for (const sim::NodeView& n : nodes)
+    if (!n.group.empty() && std::find(groups.begin(), groups.end(), n.group) == groups.end()) groups.push_back(n.group);
+  ImFont* sf = fonts().small;
+  for (const std::string& g : groups) {
+    ImVec2 mn(FLT_MAX, FLT_MAX), mx(-FLT_MAX, -FLT_MAX);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      if (nodes[i].group != g) continue;
+      const ImVec2 h = card_half(nodes[i]);
+      mn = ImVec2(std::min(mn.x, pos[i].x - h.x), std::min(mn.y, pos[i].y - h.y));
+      mx = ImVec2(std::max(mx.x, pos[i].x + h.x), std::max(mx.y, pos[i].y + h.y));
+    }
+    mn = ImVec2(mn.x - 8, mn.y - 22);
+    mx = ImVec2(mx.x + 8, mx.y + 8);
+    dl->AddRectFilled(mn, mx, (p.accent_soft & 0x00FFFFFF) | 0x90000000, kRadius);
+    dl->AddText(sf, sf->FontSize, ImVec2(mn.x + 8, mn.y + 4), p.text_muted, g.c_str());
+  }
 }
 
 // A small ✕ drawn with lines (the subset fonts have no such glyph).
@@ -148,22 +125,19 @@ void node_menu(const LabSession& s, const std::vector<sim::NodeView>& nodes, std
     if (up && ImGui::MenuItem("Pause (like a long GC pause)")) out.push_back(issue(sim::Verb::Pause, n.id));
     if (n.status == sim::NodeStatus::Paused && ImGui::MenuItem("Resume")) out.push_back(issue(sim::Verb::Resume, n.id));
   }
-  if (std::string(n.kind) == "db") {
-    bool leads = n.role == sim::Role::Primary || n.role == sim::Role::Leader;
-    if (!leads && ImGui::MenuItem("Promote to primary (manual failover)")) out.push_back(issue(sim::Verb::Promote, n.id));
-    if (!leads && ImGui::MenuItem("Planned switchover to this node")) out.push_back(issue(sim::Verb::Switchover, n.id));
-    if (ImGui::MenuItem("Isolate from everyone")) {
-      LabIntent i = issue(sim::Verb::Partition);
-      i.command.value = int64_t(1) << n.id;
-      out.push_back(i);
-    }
-  }
-  if (std::string(n.kind) == "client") {
-    // A fresh value per manual write, derived from the run so a replay writes the same values.
-    const int64_t value = 100 + int64_t(s.lab->run().commands.size());
-    if (ImGui::MenuItem("Write key 1")) out.push_back(issue(sim::Verb::Write, n.id, 1, value));
-    if (ImGui::MenuItem("Read key 1")) out.push_back(issue(sim::Verb::Read, n.id, 1));
-  }
+  // Only what this lab accepts for this node is offered.
+  const sim::Lab& lab = *s.lab;
+  const auto offer = [&](const char* label, const LabIntent& in) {
+    if (lab.accepts(in.command) && ImGui::MenuItem(label)) out.push_back(in);
+  };
+  const bool leads = n.role == sim::Role::Primary || n.role == sim::Role::Leader;
+  if (!leads) offer("Promote to primary (manual failover)", issue(sim::Verb::Promote, n.id));
+  if (!leads) offer("Planned switchover to this node", issue(sim::Verb::Switchover, n.id));
+  if (std::string(n.kind) != "client") offer("Isolate from everyone", issue(sim::Verb::Partition, sim::kNoNode, -1, int64_t(1) << n.id));
+  // A fresh value per manual write, derived from the run so a replay writes the same values.
+  offer("Write key 1", issue(sim::Verb::Write, n.id, 1, 100 + int64_t(lab.run().commands.size())));
+  offer("Read key 1", issue(sim::Verb::Read, n.id, 1));
+  draw_node_actions(s, n, out);
   if (ImGui::BeginMenu("Cut a link")) {
     for (const sim::NodeView& o : nodes) {
       if (o.id == n.id) continue;
@@ -269,13 +243,21 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
   const sim::Lab& lab = *s.lab;
   const Palette& p = palette();
   const std::vector<sim::NodeView> nodes = lab.nodes();
-  const float height = 300;
+  const sim::Backdrop backdrop = lab.info().backdrop;
+  const float height = backdrop == sim::Backdrop::World ? std::max(300.0f, width / 2.4f) : 300;
   ImGui::Dummy(ImVec2(1, 6));
   ImVec2 origin = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height), p.page, kRadius);
   dl->AddRect(origin, ImVec2(origin.x + width, origin.y + height), p.border, kRadius);
-  std::vector<ImVec2> pos = layout_nodes(nodes, origin, ImVec2(width, height));
+  if (backdrop == sim::Backdrop::World) draw_world_backdrop(dl, origin, ImVec2(width, height));
+  std::vector<ImVec2> pos = layout_nodes(nodes, origin, ImVec2(width, height), backdrop);
+  const bool crowded = std::count_if(nodes.begin(), nodes.end(), [](const sim::NodeView& n) { return std::string(n.kind) != "client"; }) > 8;
+  const auto card_half = [&](const sim::NodeView& n) {
+    if (std::string(n.kind) == "client") return ImVec2(30, 18);
+    return crowded ? ImVec2(36, 24) : ImVec2(46, 28);
+  };
+  draw_groups(dl, nodes, pos, card_half);
 
   // Background button: clicks on a link open its menu.
   ImGui::SetNextItemAllowOverlap();  // the node buttons drawn on top take their own clicks
@@ -285,9 +267,12 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
     for (const sim::LinkView& l : links) if (l.from == a && l.to == b) return l.cut;
     return false;
   };
+  // Links worth drawing: none between two clients; in a replication lab, only those touching a
+  // database node (clients never talk to the monitor).
   auto drawn_link = [&](size_t a, size_t b) {
     std::string ka = nodes[a].kind, kb = nodes[b].kind;
-    return (ka == "db" || kb == "db") && !(ka == "client" && kb == "client");
+    if (ka == "client" && kb == "client") return false;
+    return ka == "db" || kb == "db" || (ka != "monitor" && kb != "monitor");
   };
   if (ImGui::IsItemClicked()) {
     ImVec2 m = ImGui::GetMousePos();
@@ -335,8 +320,8 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
   ImVec2 after = ImGui::GetCursorScreenPos();
   for (size_t i = 0; i < nodes.size(); ++i) {
     const sim::NodeView& n = nodes[i];
-    bool db = std::string(n.kind) == "db";
-    ImVec2 half = db ? ImVec2(46, 28) : ImVec2(30, 18);
+    bool db = std::string(n.kind) != "client";
+    ImVec2 half = card_half(n);
     ImVec2 mn(pos[i].x - half.x, pos[i].y - half.y), mx(pos[i].x + half.x, pos[i].y + half.y);
     ImGui::SetCursorScreenPos(mn);
     ImGui::PushID(int(i));
@@ -359,12 +344,13 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
     ImFont* f = fonts().ui_bold;
     ImVec2 ts = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, n.name.c_str());
     dl->AddText(f, f->FontSize, ImVec2(pos[i].x - ts.x * 0.5f, mn.y + (db ? 5 : 2)), p.heading, n.name.c_str());
-    char line[48];
-    if (db) std::snprintf(line, sizeof line, "%s e%lld", n.status == sim::NodeStatus::Up ? sim::role_name(n.role) : sim::status_name(n.status), (long long)n.epoch);
+    char line[64];
+    if (!n.detail.empty() && n.status == sim::NodeStatus::Up) std::snprintf(line, sizeof line, "%s", n.detail.c_str());
+    else if (db && n.role != sim::Role::None) std::snprintf(line, sizeof line, "%s e%lld", n.status == sim::NodeStatus::Up ? sim::role_name(n.role) : sim::status_name(n.status), (long long)n.epoch);
     else std::snprintf(line, sizeof line, "%s", state.c_str());
     ImFont* sf = fonts().small;
     ImVec2 ls = sf->CalcTextSizeA(sf->FontSize, FLT_MAX, 0, line);
-    dl->AddText(sf, sf->FontSize, ImVec2(pos[i].x - ls.x * 0.5f, mn.y + (db ? 25 : 18)), accent, line);
+    dl->AddText(sf, sf->FontSize, ImVec2(pos[i].x - ls.x * 0.5f, mn.y + (db ? (crowded ? 22 : 25) : 18)), accent, line);
     if (db && n.status == sim::NodeStatus::Up && n.lag_entries > 0) {
       char lag[32];
       std::snprintf(lag, sizeof lag, "lag %lld", (long long)n.lag_entries);
@@ -558,6 +544,10 @@ void draw_goals(const LabSession& s, float width, std::vector<LabIntent>& out) {
     } else {
       dl->AddCircle(c, 9, p.text_muted, 20, 1.5f);
     }
+    // The mark as an item, so assistive technology and tests read whether the goal is met.
+    ImGui::SetCursorScreenPos(ImVec2(c.x - 10, c.y - 10));
+    ImGui::InvisibleButton("met", ImVec2(20, 20));
+    annotate(Role::checkbox, "Goal: " + g.title, g.met);
     ImGui::SetCursorScreenPos(ImVec2(pos.x + 28, pos.y));
     ImGui::BeginGroup();
     TextStyle ts = ui_style(p.text);

@@ -96,6 +96,22 @@ export async function scrollUntil(page, match, { direction = 1, maxSteps = 400 }
   throw new Error("scrolled " + maxSteps + " steps without finding " + String(match));
 }
 
+// Scrolls until the item matching `match` sits in the upper part of the viewport (for a
+// screenshot of what follows it). Returns the item.
+export async function revealItem(page, match, { top = 0.15 } = {}) {
+  const viewport = page.viewportSize();
+  let it = await scrollUntil(page, match);
+  for (let i = 0; i < 20; i++) {
+    const delta = it.y - viewport.height * top;
+    if (Math.abs(delta) < 60) break;
+    await page.mouse.move(viewport.width * 0.6, viewport.height / 2);
+    await page.mouse.wheel(0, Math.sign(delta) * Math.min(Math.abs(delta), viewport.height * 0.7));
+    await settle(page);
+    it = (await findItem(page, match)) || it;
+  }
+  return it;
+}
+
 // Waits until the module has stopped drawing (it pauses when nothing moves), so what the page
 // reads reflects the last input.
 export async function settle(page, timeout = 5000) {

@@ -1,5 +1,5 @@
 // The replication and failover lab (lesson 2): play it, crash the primary, watch the failover.
-import { openCourse, assert, clickItem, findItem, waitForItem, scrollUntil } from "./harness.mjs";
+import { openCourse, assert, clickItem, findItem, waitForItem, scrollUntil, revealItem } from "./harness.mjs";
 
 export const LESSON1_PASSED = JSON.stringify({
   version: 2, seed: "00000000000000ff", current: "replication", scroll: 0,
@@ -44,6 +44,29 @@ export const tests = [
         } finally {
           await again.close();
         }
+        assert(h.errors.length === 0, "console errors: " + h.errors.join(" | "));
+      } finally {
+        await h.close();
+      }
+    },
+  },
+  {
+    name: "predict, then run: the learner commits to a prediction and the run judges it",
+    async run({ browser }) {
+      const h = await openCourse({ browser, storage: { "dbcourse.progress": LESSON1_PASSED }, viewport: { width: 1280, height: 900 } });
+      try {
+        await h.ready();
+        await scrollUntil(h.page, "Commit and run");
+        const commit = await findItem(h.page, "Commit and run");
+        assert(commit.disabled, "Commit and run waits for a choice");
+        // The learner bets that nothing is lost; the run proves otherwise.
+        await clickItem(h.page, "All survive: the new primary has them");
+        await clickItem(h.page, (it) => it.label === "Commit and run" && !it.disabled);
+        const verdict = await waitForItem(h.page, (it) => it.role === "status" && it.label.startsWith("Prediction"));
+        assert(verdict.label.startsWith("Prediction did not hold"), verdict.label);
+        assert(/Some are lost/.test(verdict.label) && /existed only on the crashed primary/.test(verdict.label), verdict.label);
+        await revealItem(h.page, (it) => it.label === "Commit and run", { top: 0.45 });
+        await h.shot("lab-prediction");
         assert(h.errors.length === 0, "console errors: " + h.errors.join(" | "));
       } finally {
         await h.close();

@@ -6,13 +6,15 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { launch } from "./harness.mjs";
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
-const only = process.argv[2];
+const only = process.argv[2];       // file name filter: node run.mjs lab
+const onlyTest = process.argv[3];   // test name filter:  node run.mjs lab predict
 const files = fs.readdirSync(dir).filter((f) => f.endsWith(".test.mjs") && (!only || f.includes(only))).sort();
 const browser = await launch();
 let failed = 0;
 for (const file of files) {
   const { tests } = await import(pathToFileURL(path.join(dir, file)));
   for (const t of tests) {
+    if (onlyTest && !t.name.includes(onlyTest)) continue;
     const started = Date.now();
     try {
       await t.run({ browser });

@@ -152,3 +152,62 @@ TEST_CASE("fixture: step_until_primary finds the new primary after a crash") {
   CHECK(lab->now_us() > 1 * sim::kUsPerS);  // waited for the failover timeout
   CHECK(f.step_until_primary(lab->now_us() + sim::kUsPerS, next) == sim::kNoNode);
 }
+
+namespace {
+
+sim::RunSpec prediction_run(const sim::LabInfo& info, const sim::PredictSpec& spec, uint64_t seed) {
+  sim::RunSpec run = sim::default_run(info, seed);
+  for (const auto& [key, value] : spec.settings) {
+    const int k = sim::setting_index(info, key);
+    REQUIRE_MESSAGE(k >= 0, key);
+    run.settings[static_cast<size_t>(k)] = value;
+  }
+  return run;
+}
+
+// Runs a prediction's scenario as the UI does and returns (outcome, explanation).
+std::pair<int, std::string> judge(const sim::LabInfo& info, const sim::PredictSpec& spec, uint64_t seed) {
+  std::string error;
+  std::unique_ptr<sim::Lab> lab = sim::Lab::create(prediction_run(info, spec, seed), &error);
+  REQUIRE_MESSAGE(lab != nullptr, error);
+  sim::Fixture f(*lab);
+  spec.run(f);
+  CHECK_MESSAGE(f.last_error().empty(), f.last_error());
+  return {spec.outcome(*lab), spec.explain(*lab)};
+}
+
+}  // namespace
+
+TEST_CASE("every prediction judges a valid choice from its own run, the same way for the same seed") {
+  for (const sim::LabInfo& info : sim::labs())
+    for (const sim::PredictSpec& spec : info.predictions) {
+      INFO(info.id << " / " << spec.id);
+      CHECK(spec.choices.size() >= 2);
+      for (uint64_t seed = 1; seed <= 5; ++seed) {
+        const auto [outcome, why] = judge(info, spec, seed);
+        CHECK(outcome >= 0);
+        CHECK(outcome < static_cast<int>(spec.choices.size()));
+        CHECK_FALSE(why.empty());
+        CHECK(judge(info, spec, seed).first == outcome);
+      }
+    }
+}
+
+TEST_CASE("lesson 2 prediction: an async primary that crashes with unreplicated writes loses acknowledged writes") {
+  const sim::LabInfo& info = *sim::find_lab("replication-failover");
+  REQUIRE(info.predictions.size() == 1);
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const auto [outcome, why] = judge(info, info.predictions[0], seed);
+    INFO("seed " << seed << ": " << why);
+    CHECK(outcome == 1);
+  }
+}
+
+TEST_CASE("scenario actions: a lab without actions rejects 'act' with a sentence") {
+  sim::RunSpec run;
+  std::string error;
+  CHECK_FALSE(sim::decode_run("v1;lab=replication-failover;seed=1;cmds=5.act.add-server", &run, &error));
+  CHECK(error.find("unknown action 'add-server'") != std::string::npos);
+  CHECK_FALSE(sim::decode_run("v1;lab=replication-failover;seed=1;cmds=5.act", &run, &error));
+  CHECK(error.find("needs a name") != std::string::npos);
+}
