@@ -3,6 +3,7 @@
 // guided goals, the fixture moves that demonstrate them and the predict-then-run questions.
 #include <cstring>
 
+#include "sim/consistency_models.h"
 #include "sim/fixture.h"
 #include "sim/lab.h"
 #include "sim/multimaster.h"
@@ -311,6 +312,81 @@ const PredictSpec kPredictCounter{"pn-counter",
 
 const std::vector<FindingKind> kConflictChecks = {FindingKind::SilentOverwrite};
 
+// ================================================================================================
+// Consistency models: one history, six verdicts
+// ================================================================================================
+
+const char* const kStoryNames[] = {"alice-bob", "stale-read", "own-write", "time-travel", "diverge", "strong"};
+
+std::vector<SettingSpec> consistency_settings() {
+  return {{"history", "the history to judge: Alice's post and Bob's reply, a stale read, a lost own write, "
+                      "time going backwards, replicas that never converge, or a strong one",
+           0, kStories - 1, 0, kStoryNames}};
+}
+
+std::unique_ptr<Scenario> make_consistency(const std::vector<int64_t>& v, NetworkConfig*, std::string*) {
+  return make_consistency_scenario(static_cast<Story>(v[0]));
+}
+
+// The verdict cell ("holds", "violated", "waiting for quiescence") of `model` in the figure.
+std::string verdict(const Lab& lab, Model model) {
+  const std::vector<Figure> figures = lab.figures();
+  const Figure* table = find_figure(figures, "Which models this history satisfies");
+  const size_t row = static_cast<size_t>(model);
+  return table == nullptr || table->rows.size() <= row ? "" : table->rows[row][1].text;
+}
+
+bool causal_broken_met(const Lab& lab) { return verdict(lab, Model::Causal) == "violated"; }
+bool sequential_only_met(const Lab& lab) {
+  return verdict(lab, Model::Linearizable) == "violated" && verdict(lab, Model::Sequential) == "holds";
+}
+bool session_broken_met(const Lab& lab) {
+  return verdict(lab, Model::ReadYourWrites) == "violated" || verdict(lab, Model::MonotonicReads) == "violated";
+}
+bool diverged_met(const Lab& lab) { return verdict(lab, Model::Eventual) == "violated"; }
+
+void play_story(Fixture& f) { f.run_for(kUsPerS); }
+
+const GoalSpec kCausalBroken{"causal", "Catch a causality violation",
+                             "history=alice-bob: carol sees Bob's reply, then reads the post it answers and finds nothing.",
+                             {{"history", 0}}, causal_broken_met, play_story};
+const GoalSpec kSequentialOnly{"sequential-not-linearizable", "Find a history that is sequential but not linearizable",
+                               "history=stale-read: bob reads an old value after Alice's write completed.",
+                               {{"history", 1}}, sequential_only_met, play_story};
+const GoalSpec kSessionBroken{"session", "Break a session guarantee",
+                              "history=own-write or time-travel: one session sees an older version than it wrote or read.",
+                              {{"history", 3}}, session_broken_met, play_story};
+const GoalSpec kDiverged{"diverge", "See replicas that never converge",
+                         "history=diverge: two writes on either side of a partition that never heals.",
+                         {{"history", 4}}, diverged_met, play_story};
+
+const std::vector<const char*> kStrongestChoices = {"Linearizable", "Sequential", "Causal",
+                                                    "Only the weaker ones: read-your-writes, monotonic reads, eventual"};
+
+int strongest_outcome(const Lab& lab) {
+  for (Model m : {Model::Linearizable, Model::Sequential, Model::Causal})
+    if (verdict(lab, m) == "holds") return static_cast<int>(m);
+  return 3;
+}
+
+std::string strongest_explain(const Lab& lab) {
+  const std::vector<Figure> figures = lab.figures();
+  const Figure* table = find_figure(figures, "Which models this history satisfies");
+  std::string text;
+  for (const std::vector<FigureCell>& row : table->rows)
+    if (row[1].text == "violated") text += "Not " + row[0].text + ": " + row[2].text + ". ";
+  return text + table->caption;
+}
+
+const PredictSpec kPredictAliceBob{"alice-bob",
+                                   "Alice posts; Bob reads the post and replies; carol sees the reply, then reads the post "
+                                   "from a lagging replica and finds nothing. What is the strongest model this history satisfies?",
+                                   kStrongestChoices, {{"history", 0}}, play_story, strongest_outcome, strongest_explain};
+const PredictSpec kPredictStale{"stale-read",
+                                "Alice writes x = 1; after it completes, bob reads x = 0 from r2, later x = 1. "
+                                "What is the strongest model this history satisfies?",
+                                kStrongestChoices, {{"history", 1}}, play_story, strongest_outcome, strongest_explain};
+
 }  // namespace
 
 std::vector<LabInfo> conflict_labs() {
@@ -323,6 +399,10 @@ std::vector<LabInfo> conflict_labs() {
                                                         {"rate", 0}, {"hop_ms", 0}, {"latency_ms", 20}}),
                  {kLaterLost, kSiblings, kCart, kCrdt}, make_multimaster, {kPredictSkew, kPredictVv, kPredictCounter},
                  kConflictChecks, kViewCluster | kViewTimeline | kViewCheckers | kViewFigures});
+  out.push_back({"consistency-models", "Consistency models lab", "consistency", consistency_settings(),
+                 {kCausalBroken, kSequentialOnly, kSessionBroken, kDiverged}, make_consistency,
+                 {kPredictAliceBob, kPredictStale}, {FindingKind::ConsistencyViolation},
+                 kViewCluster | kViewTimeline | kViewCheckers | kViewFigures});
   return out;
 }
 
