@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <set>
 #include <vector>
 
@@ -622,14 +623,16 @@ class MultiMasterScenario : public Scenario {
     return base + writer + 1;
   }
 
-  // Star: hub in the middle. Chain: a line. Ring and mesh: a circle (automatic layout).
+  // Star: hub in the middle, leaves around it. Chain: a line. Ring and mesh: a circle (automatic).
   void layout(NodeId node, NodeView& view) const {
     const int n = config_.nodes;
     if (config_.topology == ReplicaTopology::Chain) {
       view.x = 0.1f + 0.8f * static_cast<float>(node) / static_cast<float>(n - 1);
       view.y = 0.5f;
-    } else if (config_.topology == ReplicaTopology::Star && node == 0) {
-      view.x = view.y = 0.5f;
+    } else if (config_.topology == ReplicaTopology::Star) {  // leaves around the hub (display only)
+      const float angle = 6.2831853f * static_cast<float>(node - 1) / static_cast<float>(n - 1) - 1.5707963f;
+      view.x = node == 0 ? 0.5f : 0.5f + 0.38f * std::cos(angle);
+      view.y = node == 0 ? 0.5f : 0.5f + 0.38f * std::sin(angle);
     }
   }
 
