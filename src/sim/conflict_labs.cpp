@@ -88,13 +88,6 @@ const Figure* find_figure(const std::vector<Figure>& figures, const char* title)
   return nullptr;
 }
 
-NodeId node_named(const Lab& lab, const char* name) {
-  const std::vector<std::string>& names = lab.engine().names();
-  for (size_t i = 0; i < names.size(); ++i)
-    if (names[i] == name) return static_cast<NodeId>(i);
-  return kNoNode;
-}
-
 // Up nodes other than the writer m1 whose oldest missing write is younger than half a second:
 // they are still receiving m1's writes.
 std::vector<std::string> still_receiving(const Lab& lab) {
@@ -267,7 +260,7 @@ const GoalSpec kCrdt{"crdt", "Converge without losing an update",
 const std::vector<const char*> kSkewChoices = {"2, the later write", "1, the earlier write", "Both, as siblings"};
 
 int skew_outcome(const Lab& lab) {
-  const std::string& d = lab.nodes()[0].detail;
+  const std::string d = lab.nodes()[0].detail;
   if (d.find("siblings") != std::string::npos) return 2;
   return d.find("k0=1") != std::string::npos ? 1 : 0;
 }
@@ -294,7 +287,8 @@ const std::vector<const char*> kCounterChoices = {"3: one side's increments win"
                                                   "It depends on the order messages arrive"};
 
 int counter_outcome(const Lab& lab) {
-  const std::string& d = lab.nodes()[2].detail;
+  const std::vector<NodeView> nodes = lab.nodes();
+  const std::string d = nodes.back().detail;  // m3 in the question's three-node lab
   return d.find("count 6") != std::string::npos ? 1 : d.find("count 3") != std::string::npos ? 0 : 2;
 }
 

@@ -275,8 +275,8 @@ int64_t cart_union(const SiblingSet& s) {
 class Replica : public Protocol {
  public:
   Replica(const MultiMasterConfig& config, ChangeStore* store, NodeId self)
-      : config_(config), store_(store), self_(self), writes_per_s_(config.writes_per_s),
-        keys_(static_cast<size_t>(config.keys), KeyState(config.nodes)) {}
+      : config_(config), store_(store), self_(self),
+        keys_(static_cast<size_t>(config.keys), KeyState(config.nodes)), writes_per_s_(config.writes_per_s) {}
 
   const KeyState& key(int32_t k) const { return keys_[static_cast<size_t>(k)]; }
   void set_rate(int writes_per_s) { writes_per_s_ = writes_per_s; }
@@ -667,8 +667,13 @@ class MultiMasterScenario : public Scenario {
   // Lesson 2: how far each write travels and how late it arrives, per node.
   void propagation_figures(const Engine& engine, std::vector<Figure>& out) const {
     const std::vector<Observer::Write>& writes = observer_->writes();
-    Figure& bars = add_figure(out, Figure::Kind::Bars, "Mean lag per node", "ms");
-    Figure& table = add_figure(out, Figure::Kind::Table, "How far writes travel");
+    // Built apart and appended at the end: a reference into `out` would not survive a second add.
+    Figure bars, table;
+    bars.kind = Figure::Kind::Bars;
+    bars.title = "Mean lag per node";
+    bars.unit = "ms";
+    table.kind = Figure::Kind::Table;
+    table.title = "How far writes travel";
     table.columns = {"node", "hops (newest)", "mean lag", "max lag", "writes missing"};
     for (NodeId n = 0; n < config_.nodes; ++n) {
       int64_t received = 0, remote = 0, hops = -1;
@@ -696,14 +701,14 @@ class MultiMasterScenario : public Scenario {
     }
     bars.caption = "Each hop adds the network delay plus " + std::to_string(config_.hop_delay_us / kUsPerMs) +
                    " ms of apply time; red bars: nodes missing writes.";
-    if (writes.empty()) {
-      table.caption = "No write yet.";
-      return;
-    }
-    const int unreached = unreached_by_newest();
-    table.caption = "Newest write (" + names()[static_cast<size_t>(writes.back().node)] + ", " +
-                    format_seconds(writes.back().at_us) + ") has reached " + std::to_string(config_.nodes - unreached) +
-                    " of " + std::to_string(config_.nodes) + " nodes.";
+    table.caption = "No write yet.";
+    if (!writes.empty())
+      table.caption = "Newest write (" + names()[static_cast<size_t>(writes.back().node)] + ", " +
+                      format_seconds(writes.back().at_us) + ") has reached " +
+                      std::to_string(config_.nodes - unreached_by_newest()) + " of " + std::to_string(config_.nodes) +
+                      " nodes.";
+    out.push_back(std::move(bars));
+    out.push_back(std::move(table));
   }
 
   // Lesson 4: what each replica holds for k0 and whether they agree.

@@ -15,7 +15,7 @@ const LESSON3_PASSED = JSON.stringify({
 async function showGoal(h, title) {
   await scrollUntil(h.page, "Show me: " + title);
   await clickItem(h.page, "Show me: " + title);
-  await waitForItem(h.page, (it) => it.label === "Goal: " + title && it.checked === true, { timeout: 20000 });
+  await waitForItem(h.page, (it) => it.label === "Goal: " + title && it.checked, { timeout: 20000 });
 }
 
 // Picks `choice`, commits, and returns the verdict's label.
