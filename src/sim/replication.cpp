@@ -1,5 +1,7 @@
 #include "sim/replication.h"
 
+#include "sim/session_checkers.h"
+
 #include <algorithm>
 #include <array>
 #include <vector>
@@ -1462,6 +1464,12 @@ class ReplicationScenario : public Scenario {
     view.lag_entries = std::max<int64_t>(0, primary.log_length() - d.applied_pos());
     if (view.lag_entries > 0)
       view.lag_us = engine.local_time_us(p) - primary.appended_local_us(d.applied_pos() + 1);
+  }
+
+  // Lesson 2 "Handling lag": read-your-writes and monotonic-reads violations on the timeline.
+  std::vector<std::unique_ptr<TraceSink>> make_checkers(Checkers& report_to,
+                                                        const std::vector<std::string>& names) const override {
+    return make_session_checkers(report_to, names);
   }
 
   std::vector<MetricSpec> metrics() const override {

@@ -344,7 +344,9 @@ const PredictSpec kAsyncCrash{
 std::vector<LabInfo> replication_labs() {
   return {
       {"replication-failover", "Replication and failover lab", "replication",
-       settings_with(base_settings(), {{"apply_ms", 200}}), {kStaleRead, kLoseWrite, kSwitchover}, make, {kAsyncCrash}},
+       settings_with(base_settings(), {{"apply_ms", 200}}), {kStaleRead, kLoseWrite, kSwitchover}, make, {kAsyncCrash},
+       {FindingKind::StaleRead, FindingKind::LostWrite, FindingKind::SplitBrain, FindingKind::NotLinearizable,
+        FindingKind::ConsistencyViolation}},
       split_brain_lab(),
   };
 }
