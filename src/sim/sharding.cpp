@@ -10,7 +10,6 @@ namespace sim {
 namespace {
 
 constexpr uint64_t kFirstTimestamp = 1'700'000'000;  // seconds; one order every 30 s
-constexpr uint64_t kZipfScale = uint64_t{1} << 44;   // weight of rank 1 in the integer CDF
 
 std::vector<int> first_servers(int n) {
   std::vector<int> out;
@@ -47,25 +46,6 @@ uint64_t hash_key(uint64_t value) {
 
 // --- Zipf ------------------------------------------------------------------------------------
 
-ZipfSampler::ZipfSampler(int n) {
-  uint64_t sum = 0;
-  for (int k = 1; k <= std::max(1, n); ++k) {
-    sum += kZipfScale / static_cast<uint64_t>(k);
-    cdf_.push_back(sum);
-  }
-}
-
-int64_t ZipfSampler::sample(Rng& rng) const {
-  const uint64_t r = static_cast<uint64_t>(rng.below(static_cast<int64_t>(cdf_.back())));
-  return std::upper_bound(cdf_.begin(), cdf_.end(), r) - cdf_.begin() + 1;
-}
-
-double ZipfSampler::probability(int64_t rank) const {
-  double harmonic = 0;
-  for (int k = n(); k >= 1; --k) harmonic += 1.0 / k;
-  return rank < 1 || rank > n() ? 0.0 : 1.0 / (static_cast<double>(rank) * harmonic);
-}
-
 // --- Rows and requests -------------------------------------------------------------------------
 
 uint64_t Row::field(ShardKey key) const {
@@ -80,13 +60,13 @@ uint64_t Row::field(ShardKey key) const {
   return 0;
 }
 
-RowGenerator::RowGenerator(Workload workload) : workload_(workload), zipf_(workload == Workload::Zipf ? kUsers : 1) {}
+RowGenerator::RowGenerator(Workload workload) : workload_(workload), zipf_(workload == Workload::Zipf ? kUsers : 1, /*s_halves=*/2) {}
 
 Row RowGenerator::row(Rng& rng, uint64_t order_id) const {
   Row r;
   r.order_id = order_id;
   r.timestamp = kFirstTimestamp + 30 * order_id;
-  r.user_id = workload_ == Workload::Zipf ? static_cast<uint64_t>(zipf_.sample(rng))
+  r.user_id = workload_ == Workload::Zipf ? static_cast<uint64_t>(zipf_.sample(rng)) + 1  // user ids are ranks 1..n
                                           : static_cast<uint64_t>(1 + rng.below(kUsers));
   r.tenant_id = 1 + hash_key(r.user_id) % kTenants;  // a tenant's users: as skewed as its users
   const int64_t status = rng.below(100);               // 70 % active, 20 % inactive, 10 % pending

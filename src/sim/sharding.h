@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "sim/rng.h"
+#include "sim/zipf.h"
 #include "sim/scenario.h"
 
 namespace sim {
@@ -43,21 +44,6 @@ const char* shard_key_name(ShardKey k);
 
 /// hash(key): the SplitMix64 finaliser, a bijection on 64-bit values with good avalanche.
 uint64_t hash_key(uint64_t value);
-
-/// Zipf with exponent 1 over ranks 1..n: P(rank k) = (1/k) / H(n). Sampled by binary search in
-/// a precomputed integer CDF (no <random>, no pow: identical on every platform).
-class ZipfSampler {
- public:
-  explicit ZipfSampler(int n);
-  int n() const { return static_cast<int>(cdf_.size()); }
-  /// A rank in 1..n.
-  int64_t sample(Rng& rng) const;
-  /// The analytic probability of `rank`: (1/rank) / H(n).
-  double probability(int64_t rank) const;
-
- private:
-  std::vector<uint64_t> cdf_;  // cdf_[k-1] = sum of weights of ranks 1..k
-};
 
 /// One row of the orders table, or one request for one.
 struct Row {
