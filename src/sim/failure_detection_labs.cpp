@@ -26,9 +26,7 @@ std::vector<SettingSpec> settings() {
 
 int64_t value(const std::vector<int64_t>& v, const char* key) {
   static const std::vector<SettingSpec> schema = settings();
-  for (size_t i = 0; i < schema.size(); ++i)
-    if (std::strcmp(schema[i].key, key) == 0) return v[i];
-  return 0;
+  return setting_value(schema, v, key);
 }
 
 FailureDetectionConfig config_from(const std::vector<int64_t>& v) {

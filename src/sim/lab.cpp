@@ -81,6 +81,12 @@ int setting_index(const LabInfo& info, std::string_view key) {
   return -1;
 }
 
+int64_t setting_value(const std::vector<SettingSpec>& schema, const std::vector<int64_t>& values, std::string_view key) {
+  for (size_t i = 0; i < schema.size() && i < values.size(); ++i)
+    if (key == schema[i].key) return values[i];
+  return 0;
+}
+
 RunSpec default_run(const LabInfo& info, uint64_t seed) {
   RunSpec run;
   run.lab = info.id;

@@ -117,6 +117,9 @@ std::vector<LabInfo> caching_labs();  // lesson 6 caching
 RunSpec default_run(const LabInfo& info, uint64_t seed);
 /// Index of setting `key` in info.settings, or -1.
 int setting_index(const LabInfo& info, std::string_view key);
+/// The value of setting `key` in `values`, laid out as `schema`; 0 when there is no such setting.
+/// Families read their make() arguments with it.
+int64_t setting_value(const std::vector<SettingSpec>& schema, const std::vector<int64_t>& values, std::string_view key);
 /// "setting 'mode' must be async or semisync or sync" — the error for an out-of-range value.
 std::string describe_setting(const SettingSpec& spec);
 /// Checks everything: lab id, settings ranges and combination, commands (nodes, arguments,

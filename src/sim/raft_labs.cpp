@@ -40,11 +40,7 @@ const std::vector<SettingSpec>& settings() {
   return s;
 }
 
-int64_t value(const std::vector<int64_t>& v, const char* key) {
-  for (size_t i = 0; i < settings().size(); ++i)
-    if (std::strcmp(settings()[i].key, key) == 0) return v[i];
-  return 0;
-}
+int64_t value(const std::vector<int64_t>& v, const char* key) { return setting_value(settings(), v, key); }
 
 std::unique_ptr<Scenario> make(const std::vector<int64_t>& v, NetworkConfig* network, std::string* error) {
   RaftConfig c;

@@ -62,11 +62,8 @@ std::vector<SettingSpec> settings_with(std::vector<SettingSpec> s,
   return s;
 }
 
-// The value of setting `key` in `schema` order; 0 when the lab has no such setting.
 int64_t value(const std::vector<SettingSpec>& schema, const std::vector<int64_t>& v, const char* key) {
-  for (size_t i = 0; i < schema.size() && i < v.size(); ++i)
-    if (std::strcmp(schema[i].key, key) == 0) return v[i];
-  return 0;
+  return setting_value(schema, v, key);
 }
 
 std::unique_ptr<Scenario> make_from(const std::vector<SettingSpec>& schema, const std::vector<int64_t>& settings,
