@@ -20,7 +20,7 @@ async function shootLab(h, firstNode, name, screens) {
   for (let i = 1; i <= screens; i++) {
     await h.shot(`${name}-${i}`);
     await h.page.mouse.move(viewport.width * 0.6, viewport.height / 2);
-    await h.page.mouse.wheel(0, viewport.height * 0.8);
+    await h.page.mouse.wheel(0, (i < screens ? 1 : -(screens - 1)) * viewport.height * 0.8);
     await settle(h.page);
   }
 }
