@@ -465,11 +465,12 @@ class ConsistencyScenario : public Scenario {
     const std::vector<ModelVerdict> verdicts = judge(h, session_names(), script_.keys);
     std::set<size_t> bad;
     Figure& models = add_figure(out, Figure::Kind::Table, "Which models this history satisfies");
-    models.columns = {"model", "verdict", "violating operation"};
+    models.columns = {"model", "verdict", "first operation it forbids"};
     for (const ModelVerdict& v : verdicts) {
-      const char* verdict = v.pending ? "waiting for quiescence" : v.holds ? "holds" : "violated";
+      const char* verdict = v.pending ? "waiting" : v.holds ? "holds" : "violated";
       const Tone tone = v.pending ? Tone::Neutral : v.holds ? Tone::Good : Tone::Bad;
-      models.rows.push_back({{model_name(v.model), Tone::Neutral}, {verdict, tone}, {v.why.empty() ? "-" : v.why, tone}});
+      const std::string op = v.violating.empty() ? "-" : describe_op(h.ops[v.violating.front()], session_names(), script_.keys);
+      models.rows.push_back({{model_name(v.model), Tone::Neutral}, {verdict, tone}, {op, tone}});
       bad.insert(v.violating.begin(), v.violating.end());
     }
     models.caption = std::to_string(h.ops.size()) + " of " + std::to_string(script_.ops.size()) +

@@ -1,7 +1,7 @@
 // The labs beyond a single primary: topologies and multi-master (lesson 2), conflicts and CRDTs,
 // consistency models (lesson 4). Each runs its guided goals through "Show me" and answers a
 // predict-then-run question; screenshots of the figures for review.
-import { openCourse, assert, clickItem, findItem, waitForItem, scrollUntil, revealItem } from "./harness.mjs";
+import { openCourse, assert, clickItem, waitForItem, scrollUntil, revealItem, settle } from "./harness.mjs";
 import { LESSON1_PASSED } from "./lab.test.mjs";
 
 const passed = { visited: true, attempts: 1, best: 3, passed: true };
@@ -16,6 +16,15 @@ async function showGoal(h, title) {
   await scrollUntil(h.page, "Show me: " + title);
   await clickItem(h.page, "Show me: " + title);
   await waitForItem(h.page, (it) => it.label === "Goal: " + title && it.checked, { timeout: 20000 });
+}
+
+// Two screenshots of a lab: its cluster view (from node `node`), then what is below it (figures).
+async function shootLab(h, node, name) {
+  await revealItem(h.page, (it) => it.label.startsWith(node + ", "), { top: 0.2 });
+  await h.shot(name + "-cluster");
+  await h.page.mouse.wheel(0, 650);
+  await settle(h.page);
+  await h.shot(name + "-figures");
 }
 
 // Picks `choice`, commits, and returns the verdict's label.
@@ -44,8 +53,7 @@ export const tests = [
     async run({ browser }) {
       await withCourse(browser, LESSON1_PASSED, async (h) => {
         await showGoal(h, "See lag grow along a chain");
-        await revealItem(h.page, (it) => it.label === "Goal: See lag grow along a chain", { top: 0.05 });
-        await h.shot("conflict-topologies-chain");
+        await shootLab(h, "m1", "conflict-topologies-chain");
         await showGoal(h, "Cut off a chain with one crash");
         await showGoal(h, "Make two masters conflict");
         const verdict = await predict(h, "Only m2, the node before the crash");
@@ -62,11 +70,10 @@ export const tests = [
       await withCourse(browser, LESSON3_PASSED, async (h) => {
         await showGoal(h, "Lose a later write to clock skew");
         await showGoal(h, "Keep both writes as siblings");
-        await revealItem(h.page, (it) => it.label === "Goal: Keep both writes as siblings", { top: 0.05 });
-        await h.shot("conflict-siblings");
+        await shootLab(h, "m1", "conflict-siblings");
         await showGoal(h, "Merge a shopping cart");
         await showGoal(h, "Converge without losing an update");
-        await h.shot("conflict-crdt");
+        await shootLab(h, "m1", "conflict-crdt");
         const verdict = await predict(h, "2, the later write");
         assert(verdict.startsWith("Prediction did not hold:"), verdict);
         assert(/silently lost/.test(verdict), verdict);
@@ -80,8 +87,7 @@ export const tests = [
     async run({ browser }) {
       await withCourse(browser, LESSON3_PASSED, async (h) => {
         await showGoal(h, "Catch a causality violation");
-        await revealItem(h.page, (it) => it.label === "Goal: Catch a causality violation", { top: 0.05 });
-        await h.shot("conflict-consistency-models");
+        await shootLab(h, "alice", "conflict-consistency-models");
         await showGoal(h, "Find a history that is sequential but not linearizable");
         await showGoal(h, "Break a session guarantee");
         await showGoal(h, "See replicas that never converge");

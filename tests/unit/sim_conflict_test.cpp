@@ -71,6 +71,7 @@ TEST_CASE("topologies: hops and lag per node match the topology (lesson 2)") {
         CHECK(std::stoi(table.rows[static_cast<size_t>(node)][4].text) < 8);  // writes missing: in flight only
       }
       CHECK(lab->checkers().count(FindingKind::SilentOverwrite) == 0);  // one writer: no conflict
+      for (const auto& row : table.rows) CHECK(row[4].tone != sim::Tone::Bad);  // in flight is not cut off
     }
   }
 }
@@ -86,6 +87,10 @@ TEST_CASE("topologies: a crash in a chain or ring cuts off what is downstream; s
       CAPTURE(topology);
       // Chain: m4, m5, m6. Ring (one way): m4, m5, m6 too. Star and mesh: nobody else.
       CHECK(cut_off == (std::string(topology) == "chain" || std::string(topology) == "ring" ? 3 : 0));
+      const std::vector<sim::Figure> figures = lab->figures();
+      int red = 0;  // the figure marks exactly the cut-off nodes (and the crashed one) in red
+      for (const auto& row : figure(*lab, figures, "How far writes travel").rows) red += row[4].tone == sim::Tone::Bad ? 1 : 0;
+      CHECK(red == cut_off + 1);
     }
   }
 }
