@@ -793,16 +793,16 @@ class RegionScenario : public Scenario {
   void describe(const Engine& engine, NodeId node, NodeView& view) const override {
     const int r = cast_.region[static_cast<size_t>(node)];
     view.group = kRegionNames[r];
-    // World map position, nudged apart so nodes of one region do not overlap.
+    // World map position; nodes of one region are laid out side by side, then in a second row,
+    // a node box apart (the region's group frame keeps them together).
     const int rank = rank_in_region(node);
-    view.x = (kLon[r] + 180.0f) / 360.0f + 0.022f * static_cast<float>(rank % 2) - 0.011f;
-    view.y = (90.0f - kLat[r]) / 180.0f + 0.05f * static_cast<float>(rank / 2) - 0.02f;
+    view.x = (kLon[r] + 180.0f) / 360.0f + 0.12f * static_cast<float>(rank % 2);
+    view.y = (90.0f - kLat[r]) / 180.0f + 0.2f * static_cast<float>(rank / 2);
     if (cast_.is_client(node)) {
       const Client::Stats& s = client(node).stats();
       view.kind = "client";
       view.role = engine.status(node) == NodeStatus::Crashed ? Role::None : Role::Client;
-      view.detail = std::string("user in ") + kRegionPlaces[r] + ", write " + mean_ms(s.write_us, s.writes) + ", read " +
-                    mean_ms(s.read_us, s.reads);
+      view.detail = "write " + mean_ms(s.write_us, s.writes) + ", read " + mean_ms(s.read_us, s.reads);
       return;
     }
     const DbNode& d = *db_[static_cast<size_t>(node)];
@@ -811,7 +811,7 @@ class RegionScenario : public Scenario {
     view.epoch = d.epoch();
     view.log_length = d.log_length();
     view.applied_pos = d.applied_pos();
-    view.detail = std::string(kRegionPlaces[r]) + (node == 1 ? ", standby" : node > 1 ? ", replica" : "");
+    view.detail = node == 1 ? "standby" : node > 1 ? "replica" : "";
     const NodeId p = newest_primary(engine);
     if (p == kNoNode || p == node) return;
     const DbNode& primary = *db_[static_cast<size_t>(p)];
@@ -887,7 +887,7 @@ class RegionScenario : public Scenario {
 
   void latency_figure(const Engine& engine, std::vector<Figure>& out) const {
     Figure& f = add_figure(out, Figure::Kind::Table, "Latency: local and cross-region");
-    f.columns = {"user", "operation", "to", "distance", "light-in-fibre floor", "modelled", "measured mean"};
+    f.columns = {"user", "operation", "to (distance)", "fibre floor", "modelled", "measured"};
     const std::vector<std::string>& n = engine.names();
     const NodeId p = std::max<NodeId>(0, newest_primary(engine));
     for (NodeId c = cast_.first_client; c < cast_.node_count(); ++c) {
@@ -899,22 +899,24 @@ class RegionScenario : public Scenario {
       const std::string user = n[static_cast<size_t>(c)] + " (" + kRegionPlaces[rc] + ")";
       f.rows.push_back({{user, Tone::Neutral},
                         {"read", Tone::Neutral},
-                        {n[static_cast<size_t>(reads_from)] + " " + kRegionNames[rr], Tone::Neutral},
-                        {std::to_string(kDistanceKm[rc][rr]) + " km", Tone::Neutral},
+                        {to(n[static_cast<size_t>(reads_from)], rr, kDistanceKm[rc][rr]), Tone::Neutral},
                         {ms(fibre_rtt_floor_us(rc, rr)), Tone::Neutral},
                         {ms(modelled_rtt_us(c, reads_from)), Tone::Neutral},
                         {mean_ms(s.read_us, s.reads), rc == rr ? Tone::Good : Tone::Warn}});
       const int trips = config_.round_trips;
       f.rows.push_back({{user, Tone::Neutral},
                         {"write, " + std::to_string(trips) + (trips == 1 ? " round trip" : " round trips"), Tone::Neutral},
-                        {n[static_cast<size_t>(p)] + " " + kRegionNames[rp], Tone::Neutral},
-                        {std::to_string(kDistanceKm[rc][rp]) + " km", Tone::Neutral},
+                        {to(n[static_cast<size_t>(p)], rp, kDistanceKm[rc][rp]), Tone::Neutral},
                         {ms(trips * fibre_rtt_floor_us(rc, rp)), Tone::Neutral},
                         {ms(trips * modelled_rtt_us(c, p)), Tone::Neutral},
                         {mean_ms(s.write_us, s.writes), rc == rp ? Tone::Good : Tone::Warn}});
     }
-    f.caption = "Light in fibre covers about 200 km per ms, so a round trip costs at least 1 ms per 100 km; "
-                "routes here are " + std::to_string(config_.route_pct) + "% of the great circle.";
+    f.caption = "Fibre floor: light in fibre covers about 200 km per ms, so a round trip costs at least 1 ms per "
+                "100 km. Modelled: routes " + std::to_string(config_.route_pct) + "% of the great circle plus a zone hop each way.";
+  }
+
+  static std::string to(const std::string& node, int region, int64_t km) {
+    return node + " " + kRegionNames[region] + " (" + std::to_string(km) + " km)";
   }
 
   static std::string ms(TimeUs us) {

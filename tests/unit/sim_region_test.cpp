@@ -100,10 +100,10 @@ TEST_CASE("the latency table shows the floor, the model and the measurement") {
   REQUIRE(t->rows.size() == 4);  // c1 read, c1 write, c2 read, c2 write
   const std::vector<sim::FigureCell>& c2_write = t->rows[3];
   CHECK(c2_write[0].text == "c2 (Frankfurt)");
-  CHECK(c2_write[3].text == "6560 km");
-  CHECK(c2_write[4].text == "328.0 ms");  // 5 x 65.6
-  CHECK(c2_write[5].text == "497.0 ms");  // 5 x 99.4
-  CHECK(t->rows[2][2].text == "n3 eu-central");
+  CHECK(c2_write[2].text == "n1 us-east (6560 km)");
+  CHECK(c2_write[3].text == "328.0 ms");  // 5 x 65.6
+  CHECK(c2_write[4].text == "497.0 ms");  // 5 x 99.4
+  CHECK(t->rows[2][2].text == "n3 eu-central (0 km)");
   REQUIRE(figure(figures, "Replication lag") != nullptr);
   CHECK(figure(figures, "Region") == nullptr);  // no outage yet
 }
