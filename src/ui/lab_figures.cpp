@@ -82,7 +82,14 @@ void draw_table(const sim::Figure& f, float width) {
   ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(8, 4));
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
   if (ImGui::BeginTable(f.title.c_str(), columns, flags, ImVec2(width, 0))) {
-    for (const std::string& c : f.columns) ImGui::TableSetupColumn(c.c_str());
+    // Each column's share of the width follows its longest text, so no header is clipped while
+    // a wide first column takes the room (stretch weights, not first-frame guesses).
+    for (int c = 0; c < columns; ++c) {
+      float longest = ImGui::CalcTextSize(f.columns[size_t(c)].c_str()).x * 1.08f;  // headers are bold
+      for (const std::vector<sim::FigureCell>& row : f.rows)
+        if (c < int(row.size())) longest = std::max(longest, ImGui::CalcTextSize(row[size_t(c)].text.c_str()).x);
+      ImGui::TableSetupColumn(f.columns[size_t(c)].c_str(), ImGuiTableColumnFlags_WidthStretch, longest + 8);
+    }
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
     for (int c = 0; c < columns; ++c) {
       ImGui::TableSetColumnIndex(c);
