@@ -60,12 +60,15 @@ std::vector<Command> random_faults(const Lab& lab, uint64_t seed, TimeUs start_u
     if (std::string(v.kind) == "db") db.push_back(v.id);
     if (std::string(v.kind) == "monitor") monitor = v.id;
   }
+  if (db.empty()) db = all;  // a lab without database nodes: any node may fail
   const auto pick = [&rng](const std::vector<NodeId>& from) { return from[static_cast<size_t>(rng.below(static_cast<int64_t>(from.size())))]; };
-  // Labs without a coordinator (Raft) aim its faults at the next database node instead.
+  // Labs without a coordinator (Raft) aim its faults at the next database node instead, or, with
+  // a single database node (pooling, caching, backups), at the next node of any kind.
   const auto monitor_or_next = [&](NodeId n) {
     if (monitor != kNoNode) return monitor;
-    const size_t i = static_cast<size_t>(std::find(db.begin(), db.end(), n) - db.begin());
-    return db[(i + 1) % db.size()];
+    const std::vector<NodeId>& ring = db.size() >= 2 ? db : all;
+    const size_t i = static_cast<size_t>(std::find(ring.begin(), ring.end(), n) - ring.begin());
+    return ring[(i + 1) % ring.size()];
   };
   std::vector<Command> out;
   TimeUs t = start_us + rng.between(kUsPerS / 2, 2 * kUsPerS);

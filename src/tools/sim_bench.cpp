@@ -77,6 +77,10 @@ void print_hashes() {
       sim::RunSpec run = probe->run();
       run.commands = sim::random_faults(*probe, seed, sim::kUsPerS, 15 * sim::kUsPerS);
       std::unique_ptr<sim::Lab> lab = sim::Lab::create(run, &error);
+      if (lab == nullptr) {  // random_faults must only make commands every lab accepts
+        std::fprintf(stderr, "%s seed %llu: %s\n", info.id, static_cast<unsigned long long>(seed), error.c_str());
+        std::exit(1);
+      }
       lab->advance_to(20 * sim::kUsPerS);
       std::printf("trace-hash %s %llu %s\n", info.id, static_cast<unsigned long long>(seed),
                   sim::hex64(lab->trace_hash()).c_str());

@@ -211,3 +211,17 @@ TEST_CASE("scenario actions: a lab without actions rejects 'act' with a sentence
   CHECK_FALSE(sim::decode_run("v1;lab=replication-failover;seed=1;cmds=5.act", &run, &error));
   CHECK(error.find("needs a name") != std::string::npos);
 }
+
+TEST_CASE("random faults make runs that every lab accepts (the seed sweeps and the determinism check use them)") {
+  for (const sim::LabInfo& info : sim::labs())
+    for (uint64_t seed = 1; seed <= 5; ++seed) {
+      std::string error;
+      std::unique_ptr<sim::Lab> probe = sim::Lab::create(sim::default_run(info, seed), &error);
+      REQUIRE_MESSAGE(probe != nullptr, error);
+      sim::RunSpec run = probe->run();
+      run.commands = sim::random_faults(*probe, seed, sim::kUsPerS, 15 * sim::kUsPerS);
+      INFO(info.id << " seed " << seed);
+      CHECK_FALSE(run.commands.empty());
+      CHECK_MESSAGE(sim::validate_run(run, &error), error);
+    }
+}
