@@ -71,7 +71,13 @@ export const tests = [
           const mine = (await findItem(h.page, choice)) || radio;
           return all.filter((it) => it.y > mine.y).sort((a, b) => a.y - b.y)[0];
         };
-        const button = await commit();
+        // Bring the question into view so its button is on screen, then wait for it to enable.
+        await revealItem(h.page, choice, { top: 0.3 });
+        let button = null;
+        for (let i = 0; i < 25 && !button; i++) {
+          button = await commit();
+          if (!button) await h.page.waitForTimeout(200);
+        }
         assert(button, "a Commit and run button below the choices");
         await clickItem(h.page, (it) => it.id === button.id);
         const verdict = await waitForItem(h.page, (it) => it.role === "status" && it.label.includes("c1's write reached"));
