@@ -19,7 +19,7 @@ const OPT = {
   site: path.resolve(arg("--site", path.join(ROOT, "build/site"))),
   baseline: path.resolve(arg("--baseline", path.join(ROOT, "build/bench/baseline"))),
   simNative: path.resolve(arg("--sim-native", path.join(ROOT, "build/native-release/sim-bench"))),
-  simWasm: path.resolve(arg("--sim-wasm", path.join(ROOT, "build/web/sim-bench-node.js"))),
+  simWasm: path.resolve(arg("--sim-wasm", path.join(ROOT, "build/web/sim-bench-node.cjs"))),
   out: path.resolve(arg("--out", path.join(ROOT, "build/bench/report.md"))),
   runs: Number(arg("--runs", "3")),
   idleSeconds: Number(arg("--idle-seconds", "10")),
@@ -174,19 +174,6 @@ async function profileSplit(page, seconds = 2) {
 }
 
 // ---- Simulation benchmark (src/tools/sim_bench.cpp) -----------------------------------------
-// emscripten's node output is CommonJS, but the repository's package.json says "type": "module",
-// so `node build/web/sim-bench-node.js` fails (__dirname is not defined in ES module scope). Run
-// a .cjs copy next to a copy of its .wasm in build/bench/sim-wasm/ instead.
-function asCommonJs(js) {
-  if (!fs.existsSync(js)) return js;
-  const wasm = js.replace(/\.js$/, ".wasm");
-  const dir = path.join(path.dirname(OPT.out), "sim-wasm");
-  fs.mkdirSync(dir, { recursive: true });
-  const cjs = path.join(dir, path.basename(js).replace(/\.js$/, ".cjs"));
-  fs.copyFileSync(js, cjs);
-  if (fs.existsSync(wasm)) fs.copyFileSync(wasm, path.join(dir, path.basename(wasm)));
-  return cjs;
-}
 function runSim(cmd, args, label) {
   const file = args.length ? args[args.length - 1] : cmd;
   if (!fs.existsSync(file)) return { missing: true, raw: `${label}: ${file} not built` };
@@ -199,51 +186,17 @@ function runSim(cmd, args, label) {
   return { ...parseSim(r.stdout || ""), raw, seconds: (Date.now() - t0) / 1000 };
 }
 
-// Reads events/s and per-lab re-run times from sim-bench's output. Accepts a JSON document or
-// text lines such as "events/s: 12345678", "12.3 M events/s", "replication-failover re-run 60 s: 4.2 ms".
+// Reads events/s and per-lab re-run times from sim_bench's table: a header with "M ev/s", then
+//   busy: <what>                     <events> <records> <wall ms> <M ev/s> <M rec/s>
+//   re-run 60 s: <lab id>            -        <records> <wall ms>
 function parseSim(out) {
   const res = { eventsPerSec: null, reruns: [] };
-  const text = out.trim();
-  // sim_bench's own table: a header with "M ev/s", then rows whose last columns are numbers:
-  //   busy: 7 db nodes, 4 clients, faults, 60 s   <events> <records> <wall ms> <M ev/s> <M rec/s>
-  //   re-run 60 s: <lab id>                        -        <records> <wall ms>
-  if (/M ev\/s/.test(text.split("\n")[0] || "")) {
-    for (const line of text.split("\n").slice(1)) {
-      const rerun = /^re-run 60 s:\s*(\S+)\s+\S+\s+\d+\s+([\d.]+)\s*$/.exec(line);
-      if (rerun) { res.reruns.push({ lab: rerun[1], ms: Number(rerun[2]) }); continue; }
-      const cols = line.trim().split(/\s+/);
-      const n = cols.slice(-5).map(Number);
-      if (cols.length > 5 && n.every(Number.isFinite)) res.eventsPerSec = Math.max(res.eventsPerSec || 0, n[3] * 1e6);
-    }
-    if (res.eventsPerSec != null || res.reruns.length) return res;
-  }
-  try {
-    const j = JSON.parse(text);
-    const walk = (o, key) => {
-      if (o && typeof o === "object") { for (const [k, v] of Object.entries(o)) walk(v, k); return; }
-      if (typeof o !== "number") return;
-      if (/events?_?per_?s|events?\/s|eps/i.test(key || "")) res.eventsPerSec = Math.max(res.eventsPerSec || 0, o);
-    };
-    walk(j);
-    const labs = j.labs || j.reruns || [];
-    for (const l of Array.isArray(labs) ? labs : Object.entries(labs).map(([id, v]) => ({ id, ...(typeof v === "object" ? v : { ms: v }) }))) {
-      const v = l.rerun_ms ?? l.re_run_ms ?? l.ms ?? l.rerun;
-      if (typeof v === "number") res.reruns.push({ lab: l.id || l.name || "?", ms: v });
-    }
-    return res;
-  } catch { /* text */ }
-  const scale = { "": 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9 };
-  for (const line of text.split("\n")) {
-    const ev = /([\d][\d,._']*)\s*([kKMG]?)\s*(?:events?\s*\/\s*s|events?\s+per\s+second|ev\/s)/i.exec(line)
-      || /(?:events?\s*\/\s*s|events?[_ ]per[_ ]s(?:ec(?:ond)?)?)\s*[:=]?\s*([\d][\d,._']*)\s*([kKMG]?)/i.exec(line);
-    if (ev && !/re-?run/i.test(line)) {
-      const v = Number(ev[1].replace(/[,_']/g, "")) * scale[ev[2]];
-      if (Number.isFinite(v)) res.eventsPerSec = Math.max(res.eventsPerSec || 0, v);
-    }
-    if (/re-?run|replay/i.test(line)) {
-      const m = /([\d.]+)\s*ms\b/.exec(line);
-      if (m) res.reruns.push({ lab: (/([a-z0-9]+(?:-[a-z0-9]+)+)/.exec(line) || [, "?"])[1], ms: Number(m[1]) });
-    }
+  for (const line of out.trim().split("\n").slice(1)) {
+    const rerun = /^re-run 60 s:\s*(\S+)\s+\S+\s+\d+\s+([\d.]+)\s*$/.exec(line);
+    if (rerun) { res.reruns.push({ lab: rerun[1], ms: Number(rerun[2]) }); continue; }
+    const cols = line.trim().split(/\s+/);
+    const n = cols.slice(-5).map(Number);
+    if (cols.length > 5 && n.every(Number.isFinite)) res.eventsPerSec = Math.max(res.eventsPerSec || 0, n[3] * 1e6);
   }
   return res;
 }
@@ -260,7 +213,7 @@ say("simulation benchmark (native, then wasm under node)");
 const simN = runSim(OPT.simNative, [], "native sim-bench");
 // --no-experimental-fetch: emscripten 3.1.6 sees Node 20's global fetch and tries to fetch the
 // .wasm by file path, which fails ("Failed to parse URL"); without fetch it reads the file.
-const simW = runSim(process.execPath, ["--no-experimental-fetch", asCommonJs(OPT.simWasm)], "wasm sim-bench");
+const simW = runSim(process.execPath, ["--no-experimental-fetch", OPT.simWasm], "wasm sim-bench");
 
 const siteSrv = await startServer({ root: OPT.site, port: 0 });
 const baseSrv = await startServer({ root: OPT.baseline, port: 0 });

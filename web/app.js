@@ -5,7 +5,7 @@
 "use strict";
 
 // Filled in by scripts/lib/assemble_site.py with content-hashed file names.
-const MANIFEST = /*MANIFEST*/{"js": "dbcourse.js", "wasm": "dbcourse.wasm", "fonts": {}}/*END*/;
+const MANIFEST = /*MANIFEST*/{"js": "dbcourse.js", "wasm": "dbcourse.wasm", "fonts": {}, "lessons": []}/*END*/;
 
 const DBC = (window.DBC = {
   module: null,
@@ -157,23 +157,27 @@ function setProgress(fraction, text) {
 // Cheap: whether the browser knows WebGL 2 at all. Whether a context can really be created
 // (GPU blocklisted, acceleration off) is found out by the module itself, which then shows the
 // same clear message; creating a throwaway context here would cost hundreds of milliseconds.
-function hasWebGL2() {
-  return typeof WebGL2RenderingContext !== "undefined";
+// The WebGL2 context, created while the downloads run: creating one is the slowest single step of
+// the start (it starts the GPU process; about half a second with a software GPU), and nothing else
+// needs the main thread then. The module's own request later gets this same context, because a
+// canvas keeps its first context whatever attributes later calls ask for: keep these attributes
+// equal to the SDL_GL_* attributes set in src/app/main_web.cpp (no alpha, depth, stencil or MSAA).
+function createContextEarly(canvas) {
+  try {
+    return canvas.getContext("webgl2", { alpha: false, depth: false, stencil: false, antialias: false }) !== null;
+  } catch (e) {
+    return false;
+  }
 }
 
-// The lesson the learner will see first: the saved current lesson, or the first one.
+// The lesson the learner will see first (the saved current lesson, or the first one), fetched
+// together with the outline: the build lists each lesson's files in MANIFEST.lessons.
 function prefetchFirstLesson() {
   let current = "";
   try { current = JSON.parse(localStorage.getItem("dbcourse.progress") || "{}").current || ""; } catch (e) { /* storage blocked or corrupt */ }
-  DBC.load("content/course.json").then((res) => {
-    if (!res.bytes) return;
-    try {
-      const course = JSON.parse(new TextDecoder().decode(res.bytes));
-      const lesson = course.lessons.find((l) => l.id === current) || course.lessons[0];
-      DBC.load("content/" + lesson.file);
-      DBC.load("content/" + lesson.quiz);
-    } catch (e) { /* the module reports a damaged course.json itself */ }
-  });
+  DBC.load("content/course.json");
+  const lesson = MANIFEST.lessons.find((l) => l[0] === current) || MANIFEST.lessons[0];
+  if (lesson) for (const file of lesson.slice(1)) DBC.load(file);
 }
 
 // Downloads the module with progress and compiles it while it streams in.
@@ -214,7 +218,7 @@ function installWakeListeners(canvas) {
 
 async function start() {
   if (typeof WebAssembly !== "object") return DBC.fatal("This browser does not support WebAssembly, which the course needs.");
-  if (!hasWebGL2()) return DBC.fatal(NO_WEBGL2);
+  if (typeof WebGL2RenderingContext === "undefined") return DBC.fatal(NO_WEBGL2);
 
   // Everything the first lesson needs, fetched in parallel: module, fonts, outline, lesson, quiz.
   const fonts = Object.keys(MANIFEST.fonts).map((k) => MANIFEST.fonts[k]);
@@ -230,15 +234,17 @@ async function start() {
   prefetchFirstLesson();
   const wasm = downloadWasm(MANIFEST.wasm, onBytes);
   for (const f of fonts) DBC.prefetched.set(f, DBC.download(f, onBytes));
+  const script = loadScript(MANIFEST.js);
+  const canvas = document.getElementById("canvas");
+  if (!createContextEarly(canvas)) return DBC.fatal(NO_WEBGL2);
   try {
-    await loadScript(MANIFEST.js);
+    await script;
   } catch (e) {
     return DBC.fatal("Part of the course (" + MANIFEST.js + ") could not be downloaded. Check your connection.");
   }
   const compiled = await wasm;
   if (!compiled.module && !compiled.bytes) return DBC.fatal("The course program could not be downloaded: " + compiled.error + ".");
   setProgress(0.97, "Starting…");
-  const canvas = document.getElementById("canvas");
   installWakeListeners(canvas);
   const options = {
     canvas,

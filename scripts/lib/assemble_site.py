@@ -43,6 +43,10 @@ def main() -> None:
     # The loader passes the wasm bytes itself (for the progress bar); the js never fetches it.
     manifest["js"] = hashed_copy(module.with_suffix(".js"), out)
     manifest["fonts"] = {k: hashed_copy(pathlib.Path(a.fonts) / v, out, "fonts") for k, v in FONTS.items()}
+    # Each lesson's content files, so the loader fetches the learner's first lesson at once,
+    # in parallel with the outline instead of after it.
+    outline = json.loads((pathlib.Path(a.content) / "course.json").read_text())
+    manifest["lessons"] = [[l["id"], "content/" + l["file"], "content/" + l["quiz"]] for l in outline["lessons"]]
     manifest["sizes"] = {p: (out / p).stat().st_size for p in [manifest["wasm"], manifest["js"], *manifest["fonts"].values()]}
 
     app_js = (web / "app.js").read_text()

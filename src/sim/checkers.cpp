@@ -160,8 +160,14 @@ void Checkers::on_role(const TraceEvent& e) {
 
 bool Checkers::log_has(NodeId node, int64_t write_id) const {
   const size_t* op = write_op_.find(write_id);
+  return op != nullptr && holds(node, *op);
+}
+
+// Clients number write ids uniquely per invocation, so an acknowledged write's op index is where
+// its copies are counted: the scans over every acknowledged write need no lookup.
+bool Checkers::holds(NodeId node, size_t op) const {
   const std::vector<uint8_t>& held = nodes_[static_cast<size_t>(node)].held;
-  return op != nullptr && *op < held.size() && held[*op] > 0;
+  return op < held.size() && held[op] > 0;
 }
 
 // Writes no client invoked (write id 0, or protocol-internal ones) cannot be acknowledged, so
@@ -179,7 +185,7 @@ void Checkers::count_copy(NodeState& n, int64_t write_id, int delta) {
 // newest primary; with asynchronous replication a failover can promote a node that never got it.
 void Checkers::check_lost_on_primary(NodeId primary) {
   for (size_t index : acked_writes_)
-    if (!log_has(primary, ops_[index].write_id)) report_lost(index, primary);
+    if (!holds(primary, index)) report_lost(index, primary);
 }
 
 void Checkers::report_lost(size_t index, NodeId primary) {
@@ -232,17 +238,16 @@ void Checkers::check_accept_overlap(NodeId node, TimeUs t_us) {
 
 int64_t Checkers::acked_writes_missing_on(NodeId node) const {
   int64_t missing = 0;
-  for (size_t index : acked_writes_) missing += log_has(node, ops_[index].write_id) ? 0 : 1;
+  for (size_t index : acked_writes_) missing += holds(node, index) ? 0 : 1;
   return missing;
 }
 
 int64_t Checkers::acked_writes_only_on(NodeId node) const {
   int64_t only = 0;
   for (size_t index : acked_writes_) {
-    const int64_t id = ops_[index].write_id;
     int holders = 0;
-    for (NodeId n = 0; n < static_cast<NodeId>(nodes_.size()); ++n) holders += log_has(n, id) ? 1 : 0;
-    only += holders == 1 && log_has(node, id) ? 1 : 0;
+    for (NodeId n = 0; n < static_cast<NodeId>(nodes_.size()); ++n) holders += holds(n, index) ? 1 : 0;
+    only += holders == 1 && holds(node, index) ? 1 : 0;
   }
   return only;
 }

@@ -133,6 +133,7 @@ class Checkers : public TraceSink {
   void truncate_log(NodeState& n, size_t length);
   void check_accept_overlap(NodeId node, TimeUs t_us);
   bool log_has(NodeId node, int64_t write_id) const;
+  bool holds(NodeId node, size_t op) const;
   void count_copy(NodeState& n, int64_t write_id, int delta);
   std::vector<const Op*> key_ops(int32_t key) const;
   std::string describe_write(const Op& w) const;

@@ -20,13 +20,13 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "sim/checkers.h"
+#include "sim/flat_map.h"
 #include "sim/trace.h"
 
 namespace sim {
@@ -41,9 +41,6 @@ struct SessionVerdict {
   bool monotonic_reads = false;   ///< older than a version the session already read
   int64_t wrote_rank = 0;
   int64_t read_rank = 0;
-  bool broken(SessionAnomaly a) const {
-    return a == SessionAnomaly::ReadYourWrites ? read_your_writes : a == SessionAnomaly::MonotonicReads && monotonic_reads;
-  }
 };
 
 /// Per session and key: the newest version it wrote and the newest it read.
@@ -58,7 +55,8 @@ class SessionTracker {
     int64_t wrote = 0;
     int64_t read = 0;
   };
-  std::map<std::pair<int, int32_t>, Seen> seen_;
+  static int64_t slot(int session, int32_t key);
+  FlatMap<Seen> seen_;  // by slot(session, key)
 };
 
 /// One checker per guarantee over a replication trace (Invoke/Complete/Append records).

@@ -46,8 +46,9 @@ void append_op(std::string& out, OpKind kind, const TraceEvent& e) {
 }  // namespace
 
 // Canonical form of a record: six 64-bit words packed field by field (independent of struct
-// layout and endianness). Each word is multiplied by its own odd constant (independent
-// multiplications run in parallel), the products are combined, and the result is folded into
+// layout and endianness). Each word is multiplied by its own odd constant (a bijection, so a
+// changed field changes its term; independent multiplications run in parallel), the products are
+// summed, and the result is folded into
 // the chain with one multiply-xorshift step: the hash runs on every record of a long run, so it
 // must not be a long chain of dependent operations.
 uint64_t hash_event(uint64_t hash, const TraceEvent& e) {
@@ -56,13 +57,8 @@ uint64_t hash_event(uint64_t hash, const TraceEvent& e) {
                       uint64_t{e.code} << 24 | uint64_t{static_cast<uint32_t>(e.x)} << 32;
   const uint64_t w2 = static_cast<uint32_t>(e.y);
   const uint64_t w3 = static_cast<uint64_t>(e.a), w4 = static_cast<uint64_t>(e.b), w5 = static_cast<uint64_t>(e.c);
-  const auto spread = [](uint64_t w, uint64_t k) {
-    const uint64_t p = w * k;
-    return p ^ (p >> 31);
-  };
-  const uint64_t mixed = spread(w0, 0x9E3779B97F4A7C15ull) + spread(w1, 0xC2B2AE3D27D4EB4Full) +
-                         spread(w2, 0x165667B19E3779F9ull) + spread(w3, 0xD6E8FEB86659FD93ull) +
-                         spread(w4, 0xFF51AFD7ED558CCDull) + spread(w5, 0xC4CEB9FE1A85EC53ull);
+  const uint64_t mixed = w0 * 0x9E3779B97F4A7C15ull + w1 * 0xC2B2AE3D27D4EB4Full + w2 * 0x165667B19E3779F9ull +
+                         w3 * 0xD6E8FEB86659FD93ull + w4 * 0xFF51AFD7ED558CCDull + w5 * 0xC4CEB9FE1A85EC53ull;
   hash = (hash ^ mixed) * kMixPrime;
   return hash ^ (hash >> 29);
 }

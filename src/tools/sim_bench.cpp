@@ -2,10 +2,12 @@
 //
 // Usage:
 //   sim_bench          table: events/s on a busy scenario; ms to re-run 60 s of each lab
+//   sim_bench --busy   only the busy-scenario row (for profiling the engine)
 //   sim_bench --hash   one line per lab and seed 1..3: "trace-hash <lab> <seed> <16 hex>",
 //                      to diff native against wasm (the same lines must come out everywhere)
 //
 // Timing is printed, never asserted (the machine is shared).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -35,6 +37,7 @@ std::unique_ptr<sim::Lab> open(const std::string& text, const sim::LabOptions& o
 }
 
 // The busiest configuration the settings allow, with faults, without keeping trace records.
+// Best of three runs: the machine is shared, and the fastest run is the least disturbed one.
 void bench_throughput() {
   sim::LabOptions options;
   options.keep_trace = false;
@@ -42,15 +45,18 @@ void bench_throughput() {
       open("v1;lab=replication-failover;seed=1;secondaries=6;clients=4;rate=10000;loss_ppm=1000;dup_ppm=1000");
   sim::RunSpec run = probe->run();
   run.commands = sim::random_faults(*probe, 1, sim::kUsPerS, kBusyRunUs);
-  std::string error;
-  std::unique_ptr<sim::Lab> lab = sim::Lab::create(run, &error, options);
-  const auto start = std::chrono::steady_clock::now();
-  lab->advance_to(kBusyRunUs);
-  const double ms = ms_since(start);
-  const double records = static_cast<double>(lab->engine().trace().count());
-  const double events = static_cast<double>(lab->engine().events_processed());
+  double best_ms = 1e9, events = 0, records = 0;
+  for (int round = 0; round < 3; ++round) {
+    std::string error;
+    std::unique_ptr<sim::Lab> lab = sim::Lab::create(run, &error, options);
+    const auto start = std::chrono::steady_clock::now();
+    lab->advance_to(kBusyRunUs);
+    best_ms = std::min(best_ms, ms_since(start));
+    records = static_cast<double>(lab->engine().trace().count());
+    events = static_cast<double>(lab->engine().events_processed());
+  }
   std::printf("%-44s %12.0f %12.0f %10.1f %10.2f %10.2f\n", "busy: 7 db nodes, 4 clients, faults, 5 min", events,
-              records, ms, events / ms / 1000.0, records / ms / 1000.0);
+              records, best_ms, events / best_ms / 1000.0, records / best_ms / 1000.0);
 }
 
 // What scrubbing costs: rebuild a lab from its run and replay one simulated minute.
@@ -95,12 +101,14 @@ int main(int argc, char** argv) {
     print_hashes();
     return 0;
   }
-  if (argc > 1) {
-    std::fprintf(stderr, "usage: sim_bench [--hash]\n");
+  const bool busy_only = argc > 1 && std::strcmp(argv[1], "--busy") == 0;
+  if (argc > 1 && !busy_only) {
+    std::fprintf(stderr, "usage: sim_bench [--busy | --hash]\n");
     return 2;
   }
   std::printf("%-44s %12s %12s %10s %10s %10s\n", "scenario", "events", "records", "wall ms", "M ev/s", "M rec/s");
   bench_throughput();
+  if (busy_only) return 0;
   for (const sim::LabInfo& info : sim::labs()) bench_rerun(info);
   return 0;
 }
