@@ -1,6 +1,6 @@
 // Lesson 5 labs: failure detection and split-brain. Each guided goal's "Show me" must tick its
 // goal; each "predict, then run" question must give the verdict the simulation bears out.
-import { openCourse, assert, clickItem, findItem, waitForItem, revealItem, settle } from "./harness.mjs";
+import { openCourse, assert, revealItem, settle, showGoal, predict } from "./harness.mjs";
 
 const passed = { visited: true, attempts: 1, best: 3, passed: true };
 export const LESSONS_1_TO_4_PASSED = JSON.stringify({
@@ -33,22 +33,12 @@ async function open(browser) {
 // Clicks "Show me" for each goal and waits for its checkbox to be ticked.
 async function runGoals(h, titles, shotPrefix) {
   for (const [i, title] of titles.entries()) {
-    await clickItem(h.page, "Show me: " + title);
-    const goal = await waitForItem(h.page, (it) => it.label === "Goal: " + title && it.checked, { timeout: 20000 });
-    assert(goal.checked, "goal met: " + title);
+    await showGoal(h.page, title);
     if (shotPrefix && i === 0) {
       await revealItem(h.page, "Show me: " + title, { top: 0.1 });
       await h.shot(shotPrefix + "-goals");
     }
   }
-}
-
-// Chooses `choice`, commits, and returns the verdict's label.
-async function predict(h, choice) {
-  await clickItem(h.page, choice);
-  await clickItem(h.page, (it) => it.label === "Commit and run" && !it.disabled);
-  const verdict = await waitForItem(h.page, (it) => it.role === "status" && it.label.startsWith("Prediction"), { timeout: 20000 });
-  return verdict.label;
 }
 
 export const tests = [
@@ -59,7 +49,7 @@ export const tests = [
       try {
         await revealItem(h.page, "Show me: " + FD_GOALS[0], { top: 0.5 });
         await runGoals(h, FD_GOALS, "fd");
-        const verdict = await predict(h, "They roughly double");
+        const verdict = (await predict(h.page, "They roughly double")).label;
         assert(verdict.startsWith("Prediction did not hold"), verdict);
         assert(/false positives/.test(verdict), verdict);
         await revealItem(h.page, (it) => it.label === "They more than double", { top: 0.3 });
@@ -85,7 +75,7 @@ export const tests = [
         await runGoals(h, SB_GOALS.slice(1), null);
         await revealItem(h.page, "Show me: " + SB_GOALS[5], { top: 0.1 });
         await h.shot("sb-race");
-        const verdict = await predict(h, "No: the standby's side cannot get the witness's vote");
+        const verdict = (await predict(h.page, "No: the standby's side cannot get the witness's vote")).label;
         assert(verdict.startsWith("Prediction held"), verdict);
         assert(/witness/.test(verdict), verdict);
         await revealItem(h.page, (it) => it.label === "Commit and run" && !it.disabled, { top: 0.5 });

@@ -190,3 +190,37 @@ export async function answerQuiz(page, bankFile, right) {
     assert(after, "option is selected after the click: " + pick.label);
   }
 }
+
+// A course opened with `progress` (a dbcourse.progress JSON string) in storage and ready; runs
+// `body(h)`, then asserts that nothing was logged as a console error, and closes the page.
+export async function withCourse(browser, progress, body, viewport = { width: 1280, height: 900 }) {
+  const h = await openCourse({ browser, storage: { "dbcourse.progress": progress }, viewport });
+  try {
+    await h.ready();
+    await body(h);
+    assert(h.errors.length === 0, "console errors: " + h.errors.join(" | "));
+  } finally {
+    await h.close();
+  }
+}
+
+// Clicks a lab's "Show me: <title>" and waits until the goal's checkbox is checked: the
+// demonstration must meet its own goal. Returns the goal item.
+export async function showGoal(page, title, { timeout = 30000 } = {}) {
+  await scrollUntil(page, "Show me: " + title);
+  await clickItem(page, "Show me: " + title);
+  return waitForItem(page, (it) => it.role === "checkbox" && it.label === "Goal: " + title && it.checked, { timeout });
+}
+
+// Picks `choice` in the first "predict, then run" question that offers it (questions may share
+// choices), presses its "Commit and run", and returns the verdict item ("Prediction held: …" or
+// "Prediction did not hold: …"), which the run decides.
+export async function predict(page, choice, { timeout = 30000 } = {}) {
+  const isChoice = (it) => it.role === "radio" && it.label === choice;
+  await scrollUntil(page, isChoice);
+  const first = (await items(page)).find(isChoice);
+  await clickItem(page, (it) => it.id === first.id);
+  await waitForItem(page, (it) => it.id === first.id && it.checked, { timeout: 5000 });
+  await clickItem(page, (it) => it.label === "Commit and run" && !it.disabled);
+  return waitForItem(page, (it) => it.role === "status" && /^Prediction (held|did not hold):/.test(it.label), { timeout });
+}

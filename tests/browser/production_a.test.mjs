@@ -1,7 +1,7 @@
 // Lesson 6 labs "multi-region", "backups" and "migration": every guided goal's "Show me" meets
 // its goal, one "predict, then run" question per lab is answered and judged by the run, and the
 // figures are captured for a look.
-import { openCourse, assert, clickItem, findItem, waitForItem, scrollUntil, revealItem } from "./harness.mjs";
+import { openCourse, assert, revealItem, showGoal, predict } from "./harness.mjs";
 
 const passed = { visited: true, attempts: 1, best: 3, passed: true };
 export const LESSONS_1_TO_5_PASSED = JSON.stringify({
@@ -10,28 +10,15 @@ export const LESSONS_1_TO_5_PASSED = JSON.stringify({
   prefs: { theme: "system", text_scale: 100, reduced_motion: false },
 });
 
-const isGoal = (title) => (it) => it.role === "checkbox" && it.label === "Goal: " + title;
-
 // Clicks each "Show me" and waits for its goal's checkbox to be checked.
 async function runGoals(h, titles, shotPrefix) {
   for (const [i, title] of titles.entries()) {
-    await scrollUntil(h.page, "Show me: " + title);
-    await clickItem(h.page, "Show me: " + title);
-    const goal = await waitForItem(h.page, (it) => isGoal(title)(it) && it.checked, { timeout: 30000 });
-    assert(goal.checked, "goal met: " + title);
+    await showGoal(h.page, title);
     if (i === titles.length - 1 && shotPrefix) {
       await revealItem(h.page, "Show me: " + titles[0], { top: 0.05 });
       await h.shot(shotPrefix + "-goals");
     }
   }
-}
-
-// Answers a prediction with `choice`, commits, and returns the verdict item.
-async function predict(h, choice) {
-  await scrollUntil(h.page, choice);
-  await clickItem(h.page, choice);
-  await clickItem(h.page, (it) => it.label === "Commit and run" && !it.disabled);
-  return waitForItem(h.page, (it) => it.role === "status" && it.label.startsWith("Prediction"), { timeout: 30000 });
 }
 
 function labTest(name, { goals, choice, holds, verdictRe, node, shot }) {
@@ -42,7 +29,7 @@ function labTest(name, { goals, choice, holds, verdictRe, node, shot }) {
       try {
         await h.ready();
         await runGoals(h, goals, shot);
-        const verdict = await predict(h, choice);
+        const verdict = await predict(h.page, choice);
         assert(verdict.label.startsWith(holds ? "Prediction held" : "Prediction did not hold"), verdict.label);
         assert(verdictRe.test(verdict.label), verdict.label);
         await revealItem(h.page, (it) => it.label === choice, { top: 0.3 });

@@ -1,6 +1,6 @@
 // Lesson 6 labs "pooling" and "caching": every guided goal's demonstration meets its goal, a
 // prediction is judged by the run, and screenshots of the figures.
-import { openCourse, assert, clickItem, waitForItem, scrollUntil, revealItem, settle } from "./harness.mjs";
+import { openCourse, assert, scrollUntil, revealItem, settle, showGoal, predict } from "./harness.mjs";
 
 export const LESSONS_1_TO_5_PASSED = JSON.stringify({
   version: 2, seed: "00000000000000ff", current: "production", scroll: 0,
@@ -15,22 +15,6 @@ async function open(browser) {
   return h;
 }
 
-// Clicks "Show me: <goal>" and waits for the goal's checkbox to be checked.
-async function demonstrate(h, goal) {
-  await revealItem(h.page, "Show me: " + goal, { top: 0.5 });
-  await clickItem(h.page, "Show me: " + goal);
-  await waitForItem(h.page, (it) => it.label === "Goal: " + goal && it.checked, { timeout: 30000 });
-}
-
-// Picks `choice`, commits, and returns the verdict's label.
-async function predict(h, choice) {
-  await revealItem(h.page, choice, { top: 0.5 });
-  await clickItem(h.page, choice);
-  await clickItem(h.page, (it) => it.label === "Commit and run" && !it.disabled);
-  const verdict = await waitForItem(h.page, (it) => it.role === "status" && it.label.startsWith("Prediction"), { timeout: 30000 });
-  return verdict.label;
-}
-
 function labTest(name, { goals, shotAfter, choice, expect, shots }) {
   return {
     name,
@@ -39,7 +23,7 @@ function labTest(name, { goals, shotAfter, choice, expect, shots }) {
       try {
         await scrollUntil(h.page, "Show me: " + goals[0]);
         for (const goal of goals) {
-          await demonstrate(h, goal);
+          await showGoal(h.page, goal);
           if (goal === shotAfter) {
             // The lab's views sit above its goals: step up through them.
             await revealItem(h.page, (it) => it.label === "Goal: " + goals[0], { top: 0.9 });
@@ -50,7 +34,7 @@ function labTest(name, { goals, shotAfter, choice, expect, shots }) {
             }
           }
         }
-        const verdict = await predict(h, choice);
+        const verdict = (await predict(h.page, choice)).label;
         assert(expect.test(verdict), verdict);
         await revealItem(h.page, (it) => it.role === "status" && it.label.startsWith("Prediction"), { top: 0.6 });
         await h.shot(shots[1]);

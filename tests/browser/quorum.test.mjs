@@ -1,6 +1,6 @@
 // The lesson 4 quorum and CAP labs: every guided goal through its "Show me" button, one
 // predict-then-run question each, and screenshots of the figures.
-import { openCourse, assert, clickItem, findItem, waitForItem, scrollUntil, revealItem } from "./harness.mjs";
+import { openCourse, assert, findItem, revealItem, showGoal, predict } from "./harness.mjs";
 
 const EARLIER_PASSED = JSON.stringify({
   version: 2, seed: "00000000000000ff", current: "consistency", scroll: 0,
@@ -18,34 +18,18 @@ async function open(browser) {
   return h;
 }
 
-// Clicks "Show me: <title>" and waits until the goal's checkbox reports it met.
-async function demonstrate(page, title) {
-  await scrollUntil(page, "Show me: " + title);
-  await clickItem(page, "Show me: " + title);
-  await waitForItem(page, (it) => it.role === "checkbox" && it.label === "Goal: " + title && it.checked, { timeout: 20000 });
-}
-
-// Picks `choice`, commits, and returns the verdict's label.
-async function predict(page, choice) {
-  await scrollUntil(page, choice);
-  await clickItem(page, choice);
-  await clickItem(page, (it) => it.label === "Commit and run" && !it.disabled);
-  const verdict = await waitForItem(page, (it) => it.role === "status" && it.label.startsWith("Prediction"), { timeout: 20000 });
-  return verdict.label;
-}
-
 export const tests = [
   {
     name: "CAP lab: the minority refuses under CP, both sides accept and converge under AP; the CP prediction",
     async run({ browser }) {
       const h = await open(browser);
       try {
-        await demonstrate(h.page, "CP: the minority side refuses, the majority goes on");
+        await showGoal(h.page, "CP: the minority side refuses, the majority goes on");
         await revealItem(h.page, "Show me: CP: the minority side refuses, the majority goes on", { top: 0.05 });
         await h.shot("cap-cp-goal");
-        await demonstrate(h.page, "AP: both sides accept, diverge, then converge after healing");
+        await showGoal(h.page, "AP: both sides accept, diverge, then converge after healing");
         await h.shot("cap-ap-goal");
-        const verdict = await predict(h.page, "c3's operations fail; c1 and c2 carry on");
+        const verdict = (await predict(h.page, "c3's operations fail; c1 and c2 carry on")).label;
         assert(verdict.startsWith("Prediction held"), verdict);
         assert(/operations of c3 failed/.test(verdict), verdict);
         await h.shot("cap-prediction");
@@ -60,15 +44,15 @@ export const tests = [
     async run({ browser }) {
       const h = await open(browser);
       try {
-        await demonstrate(h.page, "See a stale read with W + R <= N");
-        await demonstrate(h.page, "Make stale reads impossible: W + R > N for 20 s");
-        await demonstrate(h.page, "Measure what W = N costs");
+        await showGoal(h.page, "See a stale read with W + R <= N");
+        await showGoal(h.page, "Make stale reads impossible: W + R > N for 20 s");
+        await showGoal(h.page, "Measure what W = N costs");
         await revealItem(h.page, (it) => it.label.startsWith("Show me: See a stale read"), { top: 0.05 });
         await h.shot("quorum-latency-goal");
-        await demonstrate(h.page, "Keep W = N writes going with a replica down");
+        await showGoal(h.page, "Keep W = N writes going with a replica down");
         await h.shot("quorum-handoff-goal");
         // The learner bets on the overlap of two write replicas; the run shows a stale read.
-        const verdict = await predict(h.page, "Never: two replicas hold every acknowledged write");
+        const verdict = (await predict(h.page, "Never: two replicas hold every acknowledged write")).label;
         assert(verdict.startsWith("Prediction did not hold"), verdict);
         assert(/reads were stale/.test(verdict), verdict);
         await h.shot("quorum-prediction");

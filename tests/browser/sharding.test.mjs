@@ -1,6 +1,6 @@
 // The lesson 1 cluster explorer and the lesson 3 sharding lab: each guided goal shown and met,
 // a "predict, then run" answered, screenshots of the figures.
-import { openCourse, assert, clickItem, items, waitForItem, scrollUntil, revealItem, settle } from "./harness.mjs";
+import { assert, revealItem, settle, withCourse, showGoal, predict } from "./harness.mjs";
 
 const passed = { visited: true, attempts: 1, best: 3, passed: true };
 const progress = (current, lessons) => JSON.stringify({
@@ -9,8 +9,6 @@ const progress = (current, lessons) => JSON.stringify({
 });
 const AT_INTRODUCTION = progress("introduction", {});
 const AT_PARTITIONING = progress("partitioning", { introduction: passed, replication: passed });
-
-const isGoal = (title) => (it) => it.label === "Goal: " + title;
 
 // Screenshots of the lab from its first node down (cluster view, charts, figures), one per
 // screenful: the figures' numbers must be readable and labelled.
@@ -29,34 +27,8 @@ async function shootLab(h, firstNode, name, screens) {
 // of the lab after the goals listed in `shots` (goal index -> name).
 async function meetGoals(h, titles, firstNode, shots) {
   for (const [i, title] of titles.entries()) {
-    await scrollUntil(h.page, "Show me: " + title);
-    await clickItem(h.page, "Show me: " + title);
-    await waitForItem(h.page, (it) => isGoal(title)(it) && it.checked, { timeout: 30000 });
+    await showGoal(h.page, title);
     if (shots[i]) await shootLab(h, firstNode, shots[i], 4);
-  }
-}
-
-// Picks `choice` in the first question (questions may share choices), commits, and returns the
-// verdict's label.
-async function predict(h, choice) {
-  const isChoice = (it) => it.role === "radio" && it.label === choice;
-  await scrollUntil(h.page, isChoice);
-  const first = (await items(h.page)).find(isChoice);
-  await clickItem(h.page, (it) => it.id === first.id);
-  await waitForItem(h.page, (it) => it.id === first.id && it.checked, { timeout: 5000 });
-  await clickItem(h.page, (it) => it.label === "Commit and run" && !it.disabled);
-  const verdict = await waitForItem(h.page, (it) => it.role === "status" && /^Prediction (held|did not hold):/.test(it.label), { timeout: 30000 });
-  return verdict.label;
-}
-
-async function withCourse(browser, storage, body) {
-  const h = await openCourse({ browser, storage: { "dbcourse.progress": storage }, viewport: { width: 1280, height: 900 } });
-  try {
-    await h.ready();
-    await body(h);
-    assert(h.errors.length === 0, "console errors: " + h.errors.join(" | "));
-  } finally {
-    await h.close();
   }
 }
 
@@ -67,7 +39,7 @@ export const tests = [
       await withCourse(browser, AT_INTRODUCTION, async (h) => {
         await meetGoals(h, ["Lose a shard completely", "Survive a rack failure", "Survive a region failure",
                             "Add nodes and watch data per node fall"], "n1", { 0: "cluster-lost-shard", 2: "cluster-region" });
-        const verdict = await predict(h, "None of them");
+        const verdict = (await predict(h.page, "None of them")).label;
         assert(verdict.startsWith("Prediction held:"), "rack-aware placement keeps every shard writable: " + verdict);
         assert(/0 of 12 shards/.test(verdict), "the verdict quotes the run's figures: " + verdict);
         await revealItem(h.page, (it) => it.label === "Commit and run", { top: 0.4 });
@@ -84,7 +56,7 @@ export const tests = [
                             "Pile every new row onto the last range", "Crash the directory: lookups stop",
                             "Compare a get by the shard key with a fan-out scan"], "c1",
                       { 1: "sharding-ring", 3: "sharding-hot-key", 5: "sharding-directory" });
-        const verdict = await predict(h, "About 20% (1 in 5)");
+        const verdict = (await predict(h.page, "About 20% (1 in 5)")).label;
         assert(verdict.startsWith("Prediction did not hold:"), "hash mod N moves about 80%: " + verdict);
         assert(/keys moved \((7|8)\d%\)/.test(verdict), "the verdict quotes the moved share: " + verdict);
         await revealItem(h.page, (it) => it.label === "Commit and run", { top: 0.4 });
