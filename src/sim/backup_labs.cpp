@@ -53,7 +53,7 @@ int64_t notes(const Lab& lab, BackupNote note) { return lab.checkers().stats().n
 // The newest note with `code` in the trace, or nullptr.
 const TraceEvent* last_note(const Lab& lab, BackupNote code) {
   if (notes(lab, code) == 0) return nullptr;
-  const std::vector<TraceEvent>& trace = lab.trace();
+  const TraceLog& trace = lab.trace();
   for (auto it = trace.rbegin(); it != trace.rend(); ++it)
     if (it->kind == TraceKind::Note && it->code == code) return &*it;
   return nullptr;

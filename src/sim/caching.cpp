@@ -503,8 +503,8 @@ class StalenessChecker : public TraceSink {
   StalenessChecker(Staleness* out, Checkers& report_to, std::vector<std::string> names)
       : out_(out), report_to_(report_to), names_(std::move(names)) {}
 
+  uint32_t kinds() const override { return kind_bit(TraceKind::Note); }
   void on_trace(const TraceEvent& e) override {
-    if (e.kind != TraceKind::Note) return;
     if (e.code == kNoteDbWrite) {
       if (out_->commits.size() <= static_cast<size_t>(e.a)) out_->commits.resize(static_cast<size_t>(e.a) + 1);
       out_->commits[static_cast<size_t>(e.a)].push_back(e.time_us);

@@ -25,6 +25,7 @@
 #include <tuple>
 #include <vector>
 
+#include "sim/chunked_log.h"
 #include "sim/flat_map.h"
 #include "sim/linearizability.h"
 #include "sim/trace.h"
@@ -77,6 +78,10 @@ class Checkers : public TraceSink {
   explicit Checkers(std::vector<std::string> names);
 
   void on_trace(const TraceEvent& e) override;
+  uint32_t kinds() const override {
+    return kind_bit(TraceKind::Invoke) | kind_bit(TraceKind::Complete) | kind_bit(TraceKind::Role) |
+           kind_bit(TraceKind::Append) | kind_bit(TraceKind::Truncate) | kind_bit(TraceKind::Note);
+  }
   /// Records a finding; scenario-specific checkers (Scenario::make_checkers) report here too.
   void report(FindingKind kind, TimeUs t_us, NodeId node, NodeId other, std::string text);
 
@@ -142,7 +147,7 @@ class Checkers : public TraceSink {
   std::vector<Finding> findings_;
   std::array<int, kFindingKinds> counts_{};
   CheckerStats stats_;
-  std::vector<Op> ops_;
+  ChunkedLog<Op> ops_;  // every invoked operation, in invocation order
   std::vector<size_t> open_op_;  // per client: index of its latest invoked op
   FlatMap<size_t> write_op_;   // write id -> op
   std::vector<std::vector<Acked>> acked_by_key_;

@@ -95,10 +95,38 @@ uint32_t Engine::alloc_slot() {
   return static_cast<uint32_t>(events_.size() - 1);
 }
 
+// The queue is a 4-ary min-heap: half the depth of a binary heap, and a node's four children
+// sit side by side in memory. Keys are unique (the sequence number), so any correct heap pops
+// events in exactly the same order.
 void Engine::push(TimeUs at_us, Phase phase, uint32_t slot) {
-  const uint64_t order = static_cast<uint64_t>(phase) << 56 | next_sequence_++;
-  queue_.push_back(QueueEntry{at_us, order, slot});
-  std::push_heap(queue_.begin(), queue_.end(), Later{});
+  const QueueEntry entry{at_us, static_cast<uint64_t>(phase) << 56 | next_sequence_++, slot};
+  size_t i = queue_.size();
+  queue_.push_back(entry);
+  while (i > 0 && Later{}(queue_[(i - 1) / 4], entry)) {
+    queue_[i] = queue_[(i - 1) / 4];
+    i = (i - 1) / 4;
+  }
+  queue_[i] = entry;
+}
+
+Engine::QueueEntry Engine::pop() {
+  const QueueEntry top = queue_.front();
+  const QueueEntry last = queue_.back();
+  queue_.pop_back();
+  const size_t n = queue_.size();
+  if (n == 0) return top;
+  size_t i = 0;
+  while (4 * i + 1 < n) {
+    const size_t first = 4 * i + 1, end = std::min(first + 4, n);
+    size_t best = first;
+    for (size_t c = first + 1; c < end; ++c)
+      if (Later{}(queue_[best], queue_[c])) best = c;
+    if (!Later{}(last, queue_[best])) break;
+    queue_[i] = queue_[best];
+    i = best;
+  }
+  queue_[i] = last;
+  return top;
 }
 
 TimeUs Engine::next_event_us() const {
@@ -116,9 +144,7 @@ bool Engine::step() {
     return true;
   }
   if (queue_.empty()) return false;
-  std::pop_heap(queue_.begin(), queue_.end(), Later{});
-  const QueueEntry top = queue_.back();
-  queue_.pop_back();
+  const QueueEntry top = pop();
   now_us_ = top.time_us;
   ++events_processed_;
   switch (events_[top.slot].kind) {
@@ -175,16 +201,19 @@ void Engine::hold_or_release(NodeId node, uint32_t slot) {
 }
 
 void Engine::deliver(uint32_t slot) {
-  const Message m = events_[slot].msg;
+  const Message& m = events_[slot].msg;
   if (nodes_[idx(m.to)].status != NodeStatus::Up) return hold_or_release(m.to, slot);
-  free_slots_.push_back(slot);
   // A cut made while the message was on the wire still stops it.
   if (m.from != m.to && network_.is_cut(m.from, m.to)) {
     record_message(TraceKind::Drop, m, static_cast<uint8_t>(DropReason::Cut));
+    free_slots_.push_back(slot);
     return;
   }
   record_message(TraceKind::Deliver, m, 0);
-  run_handler(m.to, [&m](Protocol& p, Context& ctx) { p.on_message(ctx, m); });
+  // The handler reads the message in place: its sends leave only after it returns (they may
+  // grow events_, so the slot is freed, and `m` dropped, only then).
+  run_handler(m.to, [this, slot](Protocol& p, Context& ctx) { p.on_message(ctx, events_[slot].msg); });
+  free_slots_.push_back(slot);
 }
 
 void Engine::fire_armed(size_t timer_index) {
@@ -235,7 +264,7 @@ void Engine::inject_message(Message m) {
   deliver(delivery_slot(m));
 }
 
-void Engine::transmit(Message m) {
+void Engine::transmit(Message& m) {
   m.id = ++next_message_id_;
   record_message(TraceKind::Send, m, 0);
   const Network::Fate fate = network_.route(m.from, m.to, net_rng_);

@@ -218,13 +218,16 @@ class Engine {
   uint32_t delivery_slot(const Message& m);
   uint32_t alloc_slot();
   void push(TimeUs at_us, Phase phase, uint32_t slot);
+  /// Removes and returns the earliest queued entry (the queue must not be empty).
+  QueueEntry pop();
   void deliver(uint32_t slot);
   void fire(uint32_t slot);
   void hold_or_release(NodeId node, uint32_t slot);
   void inject_message(Message m);
   template <class F>
   void run_handler(NodeId node, F&& handler);
-  void transmit(Message m);
+  /// Numbers `m`, routes it and queues its copies (the outbox entry is reused, not copied).
+  void transmit(Message& m);
   void set_timer(NodeId node, TimerId id, TimeUs delay_us);
   void cancel_timer(NodeId node, TimerId id);
   void disarm(size_t timer_index);
@@ -250,7 +253,7 @@ class Engine {
   std::vector<std::string> names_;
   std::vector<Event> events_;          // slab; queue entries point into it
   std::vector<uint32_t> free_slots_;
-  std::vector<QueueEntry> queue_;      // binary min-heap on (time_us, order)
+  std::vector<QueueEntry> queue_;      // 4-ary min-heap on (time_us, order)
   std::vector<TimerSlot> timers_;      // node * kMaxTimers + timer id
   std::vector<size_t> timer_heap_;     // armed timer indices, min-heap on (time_us, order)
   std::vector<Message> outbox_;

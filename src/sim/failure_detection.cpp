@@ -367,7 +367,7 @@ SweepPoint replay(const std::vector<Arrival>& arrivals, const std::vector<TimeUs
 // Reading a run: suspicions judged against n1's real crashes
 // ================================================================================================
 
-FdReport judge(const std::vector<TraceEvent>& trace, const Watcher& watcher) {
+FdReport judge(const TraceLog& trace, const Watcher& watcher) {
   FdReport r;
   TimeUs crashed_since_us = -1;
   for (const TraceEvent& e : trace) {

@@ -209,7 +209,7 @@ class Lab : private HostHandler {
 
   // --- Trace ----------------------------------------------------------------------------------
   const Engine& engine() const { return *engine_; }
-  const std::vector<TraceEvent>& trace() const { return engine_->trace().events(); }
+  const TraceLog& trace() const { return engine_->trace().events(); }
   uint64_t trace_hash() const { return engine_->trace().hash(); }
   std::string trace_line(const TraceEvent& e) const;
   /// Every kept record, one line each.

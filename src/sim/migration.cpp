@@ -527,8 +527,8 @@ class Verifier : public Protocol {
 class MigrationChecker : public TraceSink {
  public:
   explicit MigrationChecker(Checkers& report_to) : report_(report_to) {}
+  uint32_t kinds() const override { return kind_bit(TraceKind::Note); }
   void on_trace(const TraceEvent& e) override {
-    if (e.kind != TraceKind::Note) return;
     if (e.code == kNoteMismatch) {
       std::string text = "row " + std::to_string(e.a) + " differs after verification: blue " + std::to_string(e.b) +
                          ", green " + std::to_string(e.c);

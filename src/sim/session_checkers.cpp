@@ -44,6 +44,7 @@ class SessionChecker : public TraceSink {
   SessionChecker(Checkers& report_to, std::vector<std::string> names)
       : report_to_(report_to), names_(std::move(names)) {}
 
+  uint32_t kinds() const override { return kind_bit(TraceKind::Append) | kind_bit(TraceKind::Complete); }
   void on_trace(const TraceEvent& e) override {
     if (e.kind == TraceKind::Append && static_cast<AppendSource>(e.code) == AppendSource::ClientWrite)
       rank_[e.c] = (int64_t{e.y} << kEpochShift) | e.a;

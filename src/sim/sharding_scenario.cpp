@@ -166,7 +166,6 @@ struct Model {
     sample_moved.assign(kSampleKeys, false);
     keys = map.count(values);
     requests.assign(static_cast<size_t>(config.servers + config.spares), 0);
-    refresh_figures();
     ready = true;
   }
 
@@ -197,7 +196,8 @@ struct Model {
     keys = map.count(values);
     std::fill(requests.begin(), requests.end(), 0);
     key_gets.clear();
-    refresh_figures();
+    hottest_key = Hottest{};
+    figures_stale = true;
     std::vector<std::array<int64_t, 3>> out;
     for (int a = 0; a < kMaxShardServers; ++a)
       for (int b = 0; b < kMaxShardServers; ++b)
@@ -206,9 +206,25 @@ struct Model {
     return out;
   }
 
+  /// Counts one keyed query served for `value` (up to kMaxCountedKeys distinct values).
+  void count_get(uint64_t value) {
+    auto it = key_gets.find(value);
+    if (it == key_gets.end()) {
+      if (key_gets.size() >= kMaxCountedKeys) return;
+      it = key_gets.emplace(value, 0).first;
+    }
+    const int64_t gets = ++it->second;
+    // Most gets first, then the smallest value: the same key a scan in map order would pick.
+    if (gets > hottest_key.gets || (gets == hottest_key.gets && value < hottest_key.value)) hottest_key = {value, gets};
+  }
+
   // What N -> N+1 does under hash mod N and under the ring, on 100k random keys (lesson 3), and
-  // how each candidate key would spread over the current servers. Figures read these every frame.
-  void refresh_figures() {
+  // how each candidate key would spread over the current servers. Only figures read these, so
+  // they are computed when a figure is drawn after a change, not on every (re-)run: a run is
+  // rebuilt each time the learner scrubs the timeline.
+  void refresh_figures() const {
+    if (!figures_stale) return;
+    figures_stale = false;
     const int n = static_cast<int>(servers.size());
     const std::vector<uint64_t> k = random_keys(salt, kTheoryKeys);
     theory_hash = moved_fraction(ShardStrategy::Hash, n, n + 1, 1, salt, k);
@@ -241,11 +257,17 @@ struct Model {
   std::vector<int64_t> keys;             // per active server (map order)
   std::vector<int64_t> requests;         // keyed queries served per server index, since last reshard
   std::map<uint64_t, int64_t> key_gets;  // keyed queries served per key value, since last reshard
+  struct Hottest {
+    uint64_t value = 0;
+    int64_t gets = 0;
+  } hottest_key;  // the most-queried value in key_gets
   std::vector<bool> sample_moved;
   Reshard last;
   int reshards = 0;
-  double theory_hash = 0, theory_ring = 0;
-  std::vector<Candidate> candidates;  // by ShardKey
+  // Derived for the figures only (refresh_figures).
+  mutable bool figures_stale = true;
+  mutable double theory_hash = 0, theory_ring = 0;
+  mutable std::vector<Candidate> candidates;  // by ShardKey
 };
 
 // ================================================================================================
@@ -313,9 +335,7 @@ class Router : public Protocol {
     if (p == nullptr) return;
     if (!p->fanout && from >= kFirstServer) {
       ++model_.requests[static_cast<size_t>(from - kFirstServer)];
-      const auto it = model_.key_gets.find(p->value);
-      if (it != model_.key_gets.end()) ++it->second;
-      else if (model_.key_gets.size() < kMaxCountedKeys) model_.key_gets.emplace(p->value, 1);
+      model_.count_get(p->value);
     }
     if (--p->remaining > 0) return;
     ctx.send(p->client, Answer{p->op, p->shards});
@@ -593,6 +613,7 @@ class ShardingScenario : public Scenario {
   }
 
   void figures(const Engine& engine, std::vector<Figure>& out) const override {
+    model_.refresh_figures();
     const ShardingStats s = sharding_stats(engine);
     keys_figure(out, s);
     requests_figure(out, s);
@@ -748,12 +769,8 @@ ShardingStats sharding_stats(const Engine& engine) {
   }
   s.request_imbalance = imbalance(served);
   s.hottest_share = s.requests_served == 0 ? 0 : double(m.requests[static_cast<size_t>(s.hottest)]) / double(s.requests_served);
-  for (const auto& [value, gets] : m.key_gets)
-    if (gets > s.hottest_key_share) {  // the count for now; turned into a share below
-      s.hottest_key = value;
-      s.hottest_key_share = static_cast<double>(gets);
-    }
-  s.hottest_key_share = s.requests_served == 0 ? 0 : s.hottest_key_share / double(s.requests_served);
+  if (m.hottest_key.gets > 0) s.hottest_key = m.hottest_key.value;
+  s.hottest_key_share = s.requests_served == 0 ? 0 : double(m.hottest_key.gets) / double(s.requests_served);
   s.reshards = m.reshards;
   s.last_moved = m.last.moved;
   s.last_total = m.last.total;

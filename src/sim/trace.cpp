@@ -67,7 +67,9 @@ void Trace::record(const TraceEvent& event) {
   ++count_;
   if (keep_) events_.push_back(event);
   else hash_ = hash_event(hash_, event);
-  for (TraceSink* sink : sinks_) sink->on_trace(event);
+  const uint32_t bit = kind_bit(event.kind);
+  for (const Sink& s : sinks_)
+    if (s.kinds & bit) s.sink->on_trace(event);
 }
 
 uint64_t Trace::hash() const {

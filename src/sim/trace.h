@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/chunked_log.h"
 #include "sim/command.h"
 #include "sim/message.h"
 #include "sim/types.h"
@@ -77,11 +78,18 @@ struct TraceEvent {
   int64_t c = 0;
 };
 
-/// Reads every record as it is appended. Sinks observe; they must never change the simulation.
+/// A set of trace kinds, e.g. kind_bit(TraceKind::Invoke) | kind_bit(TraceKind::Complete).
+constexpr uint32_t kind_bit(TraceKind kind) { return 1u << static_cast<unsigned>(kind); }
+constexpr uint32_t kAllTraceKinds = ~0u;
+
+/// Reads records as they are appended. Sinks observe; they must never change the simulation.
 class TraceSink {
  public:
   virtual ~TraceSink() = default;
   virtual void on_trace(const TraceEvent& event) = 0;
+  /// The kinds this sink reads; the trace calls it for no others. Sends, deliveries and timers
+  /// are most of a run's records and most checkers ignore them, so saying so saves a call each.
+  virtual uint32_t kinds() const { return kAllTraceKinds; }
 };
 
 /// Protocol-specific words for trace lines and UI labels; each protocol family supplies one.
@@ -97,27 +105,35 @@ struct Vocabulary {
   std::vector<ActionSpec> actions = {};
 };
 
+/// Kept trace records: appending never moves one (see chunked_log.h).
+using TraceLog = ChunkedLog<TraceEvent>;
+
 class Trace {
  public:
   /// keep_events = false keeps only the hash and the sinks (long benchmark runs).
   explicit Trace(bool keep_events = true) : keep_(keep_events) {}
 
   void record(const TraceEvent& event);
-  void add_sink(TraceSink* sink) { sinks_.push_back(sink); }
+  /// Calls `sink` for every later record of a kind in sink->kinds() (read once, here).
+  void add_sink(TraceSink* sink) { sinks_.push_back({sink->kinds(), sink}); }
 
   /// Hash of every record so far. With kept records it is computed lazily, on demand, so
   /// that rebuilding a run for scrubbing does not pay for it.
   uint64_t hash() const;
   uint64_t count() const { return count_; }
-  const std::vector<TraceEvent>& events() const { return events_; }
+  const TraceLog& events() const { return events_; }
 
  private:
   bool keep_;
   mutable uint64_t hash_ = 0xCBF29CE484222325ull;  // any fixed start value
   mutable size_t hashed_ = 0;                      // kept records already folded into hash_
   uint64_t count_ = 0;
-  std::vector<TraceEvent> events_;
-  std::vector<TraceSink*> sinks_;
+  TraceLog events_;
+  struct Sink {
+    uint32_t kinds;
+    TraceSink* sink;
+  };
+  std::vector<Sink> sinks_;
 };
 
 /// Folds one record (its canonical words, see trace.cpp) into `hash`.

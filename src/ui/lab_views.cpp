@@ -399,7 +399,7 @@ void draw_timeline(const LabSession& s, float width, std::vector<LabIntent>& out
     dl->AddText(fonts().small, fonts().small->FontSize, ImVec2(o.x + 8, y - 8), role_color(nodes[i]), nodes[i].name.c_str());
   }
   // Arrows for deliveries inside the window (sends looked up from their message id), ops as bars.
-  const std::vector<sim::TraceEvent>& trace = lab.trace();
+  const sim::TraceLog& trace = lab.trace();
   const sim::TimeUs look_back = 2 * sim::kUsPerS;
   auto first = std::lower_bound(trace.begin(), trace.end(), t0 - look_back,
                                 [](const sim::TraceEvent& e, sim::TimeUs t) { return e.time_us < t; });
