@@ -11,14 +11,22 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdlib>
 #include <iterator>
 #include <memory>
+#include <new>
+#include <type_traits>
 #include <vector>
 
 namespace sim {
 
 template <class T>
 class ChunkedLog {
+  // Chunks are raw memory, filled by copy: no constructor pass over a fresh chunk, no
+  // destructors to run.
+  static_assert(std::is_trivially_copyable<T>::value && std::is_trivially_destructible<T>::value,
+                "ChunkedLog holds plain records");
+
  public:
   // Chunks stay under malloc's default mmap threshold (128 KB), so freed ones are reused.
   static constexpr size_t kChunkBytes = 96 * 1024;
@@ -66,14 +74,18 @@ class ChunkedLog {
   using const_reverse_iterator = std::reverse_iterator<const_iterator>;
 
   void push_back(const T& value) {
-    if (size_ % kPerChunk == 0) chunks_.push_back(std::make_unique<T[]>(kPerChunk));
-    chunks_.back()[size_ % kPerChunk] = value;
+    if (size_ % kPerChunk == 0) {
+      void* memory = std::malloc(kPerChunk * sizeof(T));
+      if (memory == nullptr) throw std::bad_alloc();
+      chunks_.emplace_back(static_cast<T*>(memory));
+    }
+    new (chunks_.back().get() + size_ % kPerChunk) T(value);
     ++size_;
   }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
-  T& operator[](size_t i) { return chunks_[i / kPerChunk][i % kPerChunk]; }
-  const T& operator[](size_t i) const { return chunks_[i / kPerChunk][i % kPerChunk]; }
+  T& operator[](size_t i) { return chunks_[i / kPerChunk].get()[i % kPerChunk]; }
+  const T& operator[](size_t i) const { return chunks_[i / kPerChunk].get()[i % kPerChunk]; }
   T& back() { return (*this)[size_ - 1]; }
   const T& back() const { return (*this)[size_ - 1]; }
   iterator begin() { return {this, 0}; }
@@ -84,7 +96,10 @@ class ChunkedLog {
   const_reverse_iterator rend() const { return const_reverse_iterator(begin()); }
 
  private:
-  std::vector<std::unique_ptr<T[]>> chunks_;
+  struct Free {
+    void operator()(T* chunk) const { std::free(chunk); }
+  };
+  std::vector<std::unique_ptr<T, Free>> chunks_;
   size_t size_ = 0;
 };
 

@@ -90,11 +90,13 @@ class Window {
   void add(TimeUs t_us, int64_t value);
   /// Values recorded after now - span (older ones are dropped on the next add).
   std::vector<int64_t> values(TimeUs now_us) const;
-  int64_t count(TimeUs now_us) const { return static_cast<int64_t>(values(now_us).size()); }
+  int64_t count(TimeUs now_us) const;
   int64_t sum(TimeUs now_us) const;
   TimeUs span_us() const { return span_us_; }
 
  private:
+  template <class F>
+  void each(TimeUs now_us, F&& f) const;
   TimeUs span_us_;
   std::deque<std::pair<TimeUs, int64_t>> entries_;
 };

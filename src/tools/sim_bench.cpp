@@ -3,6 +3,7 @@
 // Usage:
 //   sim_bench          table: events/s on a busy scenario; ms to re-run 60 s of each lab
 //   sim_bench --busy   only the busy-scenario row (for profiling the engine)
+//   sim_bench --rerun LAB   only that lab's re-run row, repeated 20 times (for profiling a lab)
 //   sim_bench --hash   one line per lab and seed 1..3: "trace-hash <lab> <seed> <16 hex>",
 //                      to diff native against wasm (the same lines must come out everywhere)
 //
@@ -101,12 +102,22 @@ int main(int argc, char** argv) {
     print_hashes();
     return 0;
   }
-  const bool busy_only = argc > 1 && std::strcmp(argv[1], "--busy") == 0;
-  if (argc > 1 && !busy_only) {
-    std::fprintf(stderr, "usage: sim_bench [--busy | --hash]\n");
+  const bool busy_only = argc == 2 && std::strcmp(argv[1], "--busy") == 0;
+  const bool one_lab = argc == 3 && std::strcmp(argv[1], "--rerun") == 0;
+  if (argc > 1 && !busy_only && !one_lab) {
+    std::fprintf(stderr, "usage: sim_bench [--busy | --rerun LAB | --hash]\n");
     return 2;
   }
   std::printf("%-44s %12s %12s %10s %10s %10s\n", "scenario", "events", "records", "wall ms", "M ev/s", "M rec/s");
+  if (one_lab) {
+    const sim::LabInfo* info = sim::find_lab(argv[2]);
+    if (info == nullptr) {
+      std::fprintf(stderr, "no lab '%s'\n", argv[2]);
+      return 2;
+    }
+    for (int i = 0; i < 20; ++i) bench_rerun(*info);
+    return 0;
+  }
   bench_throughput();
   if (busy_only) return 0;
   for (const sim::LabInfo& info : sim::labs()) bench_rerun(info);
