@@ -150,6 +150,22 @@ export async function clickItem(page, match) {
   throw new Error("could not bring item into view: " + String(match));
 }
 
+// Clicks a lab's "Copy link" and returns the page URL once its fragment names the run
+// (`expected`, a substring). The fragment is written on the frame that handles the click; a
+// click that lands while a running lab shifts the layout is retried (the command is idempotent).
+export async function copyLink(page, expected) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await clickItem(page, "Copy link");
+    const until = Date.now() + 3000;
+    while (Date.now() < until) {
+      const url = await page.evaluate(() => location.href);
+      if (url.includes(expected)) return url;
+      await page.waitForTimeout(50);
+    }
+  }
+  return page.evaluate(() => location.href);
+}
+
 // Counts distinct colours in a screenshot of the page (WebGL content is really drawn).
 export async function canvasIsDrawn(page) {
   const png = (await page.screenshot()).toString("base64");

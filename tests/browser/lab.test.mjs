@@ -1,5 +1,5 @@
 // The replication and failover lab (lesson 2): play it, crash the primary, watch the failover.
-import { openCourse, assert, clickItem, findItem, waitForItem, scrollUntil, revealItem } from "./harness.mjs";
+import { openCourse, assert, clickItem, copyLink, findItem, waitForItem, scrollUntil, revealItem } from "./harness.mjs";
 
 export const LESSON1_PASSED = JSON.stringify({
   version: 2, seed: "00000000000000ff", current: "replication", scroll: 0,
@@ -31,8 +31,7 @@ export const tests = [
         assert(next.label !== first.label, `new primary ${next.label} differs from ${first.label}`);
 
         // The shared link replays the same run: the same node ends up primary.
-        await clickItem(h.page, "Copy link");
-        const url = await h.page.evaluate(() => location.href);
+        const url = await copyLink(h.page, "lab=replication-failover");
         assert(url.includes("#v1;lab=replication-failover") && url.includes(".crash." + crashedName), "fragment holds the run: " + url);
         const again = await openCourse({ browser, storage: { "dbcourse.progress": LESSON1_PASSED }, url: url.slice(url.indexOf("#")), viewport: { width: 1280, height: 900 } });
         try {

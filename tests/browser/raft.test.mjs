@@ -1,6 +1,6 @@
 // The Raft lab (lesson 5): every guided goal shown and met, the "predict, then run" question,
 // and screenshots of the logs table and election timers.
-import { openCourse, assert, clickItem, findItem, waitForItem, scrollUntil, revealItem, showGoal } from "./harness.mjs";
+import { openCourse, assert, clickItem, copyLink, findItem, waitForItem, scrollUntil, revealItem, showGoal } from "./harness.mjs";
 
 const passed = { visited: true, attempts: 1, best: 3, passed: true };
 export const LESSONS_1_TO_4_PASSED = JSON.stringify({
@@ -84,8 +84,7 @@ export const tests = [
         await revealItem(h.page, choice, { top: 0.3 });
         await h.shot("raft-prediction");
         // The run is shareable: its link names the lab and the partition.
-        await clickItem(h.page, "Copy link");
-        const url = await h.page.evaluate(() => location.href);
+        const url = await copyLink(h.page, "lab=raft");
         assert(url.includes("lab=raft") && url.includes(".part.") && url.includes(".heal"), "fragment holds the run: " + url);
         assert(h.errors.length === 0, "console errors: " + h.errors.join(" | "));
       } finally {
