@@ -39,8 +39,9 @@ target_link_options(dbcourse PRIVATE
   -sFILESYSTEM=0                   # content and fonts come through fetch (src/platform)
   -sEXPORTED_FUNCTIONS=_main,_malloc,_free,_dbc_fetch_done,_dbc_wake,_dbc_embed_command,_dbc_activate
   -sEXPORTED_RUNTIME_METHODS=lengthBytesUTF8,stringToUTF8,UTF8ToString
-  --pre-js "${CMAKE_SOURCE_DIR}/web/pre.js")
-set_property(TARGET dbcourse APPEND PROPERTY LINK_DEPENDS "${CMAKE_SOURCE_DIR}/web/pre.js")
+  --pre-js "${CMAKE_SOURCE_DIR}/web/pre.js"
+  --js-library "${CMAKE_SOURCE_DIR}/web/canvas_size.js")
+set_property(TARGET dbcourse APPEND PROPERTY LINK_DEPENDS "${CMAKE_SOURCE_DIR}/web/pre.js" "${CMAKE_SOURCE_DIR}/web/canvas_size.js")
 
 # build/site/: content-hashed module, page, fonts and content.
 file(GLOB_RECURSE SITE_INPUTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/web/* ${CMAKE_SOURCE_DIR}/content/*.json)

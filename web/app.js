@@ -144,9 +144,30 @@ const DBC = (window.DBC = {
   wake() {
     if (DBC.module && DBC.module._dbc_wake) DBC.module._dbc_wake();
   },
+
+  // ---- The stage's size in CSS pixels, read by the module every frame ----
+  // Kept up to date by a ResizeObserver instead of measured per frame: a measurement forces a
+  // layout whenever the accessibility mirror changed the DOM since the last one.
+  stageSize: [1, 1],
+  watchStage() {
+    const stage = document.getElementById("stage");
+    const read = () => {
+      const r = stage.getBoundingClientRect();
+      DBC.stageSize = [Math.max(1, Math.round(r.width)), Math.max(1, Math.round(r.height))];
+    };
+    read();
+    new ResizeObserver(() => { read(); DBC.wake(); }).observe(stage);
+  },
 });
 
+// Every change to the bar is a new page frame, and with a software GPU each frame costs the
+// GPU process 15-100 ms that the course's own start-up waits for: the bar moves at most four
+// times a second, in steps, and always for a new status text.
+let progressShownAt = -Infinity;
 function setProgress(fraction, text) {
+  const now = performance.now();
+  if (!text && now - progressShownAt < 250) return;
+  progressShownAt = now;
   const pct = Math.max(0, Math.min(100, Math.round(fraction * 100)));
   const bar = document.querySelector("#loading .bar");
   bar.setAttribute("aria-valuenow", String(pct));
@@ -164,6 +185,10 @@ function setProgress(fraction, text) {
 // equal to the SDL_GL_* attributes set in src/app/main_web.cpp (no alpha, depth, stencil or MSAA).
 function createContextEarly(canvas) {
   try {
+    // The size main_web.cpp's window will ask for (the stage size times the pixel ratio): a
+    // context created at its final size is never resized (web/canvas_size.js).
+    canvas.width = Math.floor(DBC.stageSize[0] * devicePixelRatio);
+    canvas.height = Math.floor(DBC.stageSize[1] * devicePixelRatio);
     return canvas.getContext("webgl2", { alpha: false, depth: false, stencil: false, antialias: false }) !== null;
   } catch (e) {
     return false;
@@ -236,6 +261,7 @@ async function start() {
   for (const f of fonts) DBC.prefetched.set(f, DBC.download(f, onBytes));
   const script = loadScript(MANIFEST.js);
   const canvas = document.getElementById("canvas");
+  DBC.watchStage();
   if (!createContextEarly(canvas)) return DBC.fatal(NO_WEBGL2);
   try {
     await script;

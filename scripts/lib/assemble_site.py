@@ -11,7 +11,7 @@ import json
 import pathlib
 import shutil
 
-FONTS = {"regular": "inter-regular.otf", "italic": "inter-italic.otf", "semibold": "inter-semibold.otf", "mono": "mono-regular.ttf"}
+FONTS = {"regular": "inter-regular.ttf", "italic": "inter-italic.ttf", "semibold": "inter-semibold.ttf", "mono": "mono-regular.ttf"}
 
 
 def hashed_copy(src: pathlib.Path, out: pathlib.Path, rel_dir: str = "") -> str:

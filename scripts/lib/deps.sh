@@ -76,10 +76,12 @@ build_sdl2_wasm() {
 ensure_imgui_source() { fetch_source imgui trixie "$IMGUI_VERSION" "$DEPS_DIR/src/imgui"; }
 
 # Fonts: Debian's Inter and JetBrains Mono, subset to the characters the course uses, so the
-# first download stays small. The glyph list is assets/fonts/glyphs.txt.
+# first download stays small. The glyph list is assets/fonts/glyphs.txt. Inter comes with CFF
+# outlines (.otf); they are converted to TrueType ones, which the font atlas rasterises in
+# half the time at start-up (scripts/lib/otf_to_ttf.py).
 build_fonts() {
   local out="$DEPS_DIR/fonts" stamp
-  stamp=$(cat "$ROOT/assets/fonts/glyphs.txt" "$ROOT/assets/fonts/fonts.txt" | sha1sum | cut -c1-12)
+  stamp=$(cat "$ROOT/assets/fonts/glyphs.txt" "$ROOT/assets/fonts/fonts.txt" "$ROOT/scripts/lib/otf_to_ttf.py" | sha1sum | cut -c1-12)
   [ -f "$out/.built-$stamp" ] && return
   log "Subsetting fonts"
   rm -rf "$out" && mkdir -p "$out"
@@ -88,8 +90,15 @@ build_fonts() {
     case "$name" in ''|'#'*) continue;; esac
     [ -f "$file" ] || die "font file $file missing (is its Debian package installed?)"
     /usr/bin/python3 -m fontTools.subset "$file" --text-file="$ROOT/assets/fonts/glyphs.txt" \
-      --layout-features='' --no-hinting --desubroutinize --output-file="$out/$name" \
+      --layout-features='' --no-hinting --desubroutinize --output-file="$out/subset-$name" \
       || die "pyftsubset failed on $file"
+    if [ "${file##*.}" = otf ]; then
+      /usr/bin/python3 "$ROOT/scripts/lib/otf_to_ttf.py" "$out/subset-$name" "$out/$name" \
+        || die "converting $file to TrueType outlines failed"
+      rm "$out/subset-$name"
+    else
+      mv "$out/subset-$name" "$out/$name"
+    fi
   done <"$ROOT/assets/fonts/fonts.txt"
   touch "$out/.built-$stamp"
 }

@@ -48,10 +48,10 @@ struct Runtime {
 };
 Runtime* rt = nullptr;
 
+// The stage's size in CSS pixels, as web/app.js's ResizeObserver last saw it.
 EM_JS(void, stage_size, (int* w, int* h), {
-  var r = document.getElementById("stage").getBoundingClientRect();
-  HEAP32[w >> 2] = Math.max(1, Math.round(r.width));
-  HEAP32[h >> 2] = Math.max(1, Math.round(r.height));
+  HEAP32[w >> 2] = DBC.stageSize[0];
+  HEAP32[h >> 2] = DBC.stageSize[1];
 });
 
 EM_JS(void, dbc_js_set_items, (const char* json), { DBC.setItems(UTF8ToString(json)); });
