@@ -21,6 +21,26 @@ export const tests = [
     },
   },
   {
+    name: "the canvas has the stage's size from the start and follows the window when it changes",
+    async run({ browser }) {
+      const h = await openCourse({ browser, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
+      try {
+        await h.ready();
+        const size = () => h.page.evaluate(() => [document.getElementById("canvas").width, document.getElementById("canvas").height]);
+        assert(JSON.stringify(await size()) === "[2560,1600]", "canvas at 2x the stage: " + (await size()));
+        await h.page.setViewportSize({ width: 900, height: 700 });
+        for (let i = 0; i < 50 && JSON.stringify(await size()) !== "[1800,1400]"; i++) await h.page.waitForTimeout(100);
+        assert(JSON.stringify(await size()) === "[1800,1400]", "canvas follows the window: " + (await size()));
+        const title = await waitForItem(h.page, (it) => it.label === "Introduction to Distributed Databases" && it.x + it.w <= 900);
+        assert(title.y < 700, "the lesson is laid out again for the narrower window");
+        assert((await canvasIsDrawn(h.page)) > 8, "canvas drawn after the resize");
+        assert(h.errors.length === 0, "console errors: " + h.errors.join(" | "));
+      } finally {
+        await h.close();
+      }
+    },
+  },
+  {
     name: "fail quiz 1, retry, pass, lesson 2 unlocks and survives a reload",
     async run({ browser }) {
       const h = await openCourse({ browser });
