@@ -142,10 +142,19 @@
     }
   }
 
+  // The first lesson's text waits until the browser is idle: laying out a whole lesson of text
+  // (about 30 ms) would otherwise delay the first frame that shows it on screen.
+  const idle = () => new Promise((resolve) => (window.requestIdleCallback ? requestIdleCallback(resolve, { timeout: 1000 }) : setTimeout(resolve, 300)));
+  let firstLesson = true;
+
   async function showLesson(url) {
     ensureLayers();
     if (url === shownLesson) return;
     shownLesson = url;
+    if (firstLesson) {
+      firstLesson = false;
+      await idle();
+    }
     const res = await window.DBC.load(url);
     if (!res.bytes || url !== shownLesson) return;
     let lesson;

@@ -100,8 +100,12 @@ const DBC = (window.DBC = {
   appReady() {
     const el = document.getElementById("loading");
     el.classList.add("done");
-    setTimeout(() => { el.hidden = true; }, 200);
-    document.getElementById("canvas").focus();
+    // Focus waits for the fade: focusing forces a style and layout pass, which would hold back
+    // the first lesson frame on its way to the screen.
+    setTimeout(() => {
+      el.hidden = true;
+      document.getElementById("canvas").focus();
+    }, 200);
   },
   fatal(message) {
     document.getElementById("loading").hidden = true;

@@ -259,6 +259,10 @@ void set_clipboard(void*, const char* text) { platform::clipboard_set(text ? tex
 extern "C" EMSCRIPTEN_KEEPALIVE void dbc_wake() {
   if (!rt) return;
   rt->settle = kSettleFrames;
+  // The first lesson frame is drawn as soon as its last file has arrived (each delivery ends
+  // with a wake), not at the next animation frame: while the GPU process is still busy with
+  // the page's first frames, that comes 50-150 ms later (headless Chromium, software GPU).
+  if (!rt->shown && rt->fonts_pending == 0 && rt->course.ready()) frame();
   if (rt->paused) {
     rt->paused = false;
     emscripten_resume_main_loop();
