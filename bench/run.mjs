@@ -21,7 +21,7 @@ const OPT = {
   simNative: path.resolve(arg("--sim-native", path.join(ROOT, "build/native-release/sim-bench"))),
   simWasm: path.resolve(arg("--sim-wasm", path.join(ROOT, "build/web/sim-bench-node.cjs"))),
   out: path.resolve(arg("--out", path.join(ROOT, "build/bench/report.md"))),
-  runs: Number(arg("--runs", "3")),
+  runs: Number(arg("--runs", "5")),
   idleSeconds: Number(arg("--idle-seconds", "10")),
   frameSeconds: Number(arg("--frame-seconds", "5")),
 };
@@ -87,16 +87,15 @@ function instrument() {
 // Opens `url` in a fresh context (empty cache), waits until `readyFn` in the page returns a
 // number (performance.now()), and returns the page plus what was requested before readiness
 // (__bench.t[cutoff] if given, else the number readyFn returned).
-async function load(browser, { url, readyFn, cutoff = null, storage = null, label }) {
+// The bytes of each file come from the served directory (`root`) after the load, not from the
+// browser during it: fetching response bodies over the DevTools protocol while the page starts
+// (the 1.5 MB module in base64) took CPU from the start being measured.
+async function load(browser, { url, root, readyFn, cutoff = null, storage = null, label }) {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   await context.addInitScript(instrument);
   if (storage) await preloadStorage(context, storage);
   const page = await context.newPage();
   const errors = collectErrors(page);
-  const bodies = new Map();  // url -> Promise<{status, bytes}>
-  page.on("response", (r) => {
-    if (!bodies.has(r.url())) bodies.set(r.url(), r.body().then((b) => ({ status: r.status(), bytes: b }), () => ({ status: r.status(), bytes: null })));
-  });
   await page.goto(url);
   let ready;
   try {
@@ -107,19 +106,19 @@ async function load(browser, { url, readyFn, cutoff = null, storage = null, labe
   }
   const t = await page.evaluate(() => window.__bench.t);
   // What the page asked for before it was ready (resource timing: start < ready), with bodies.
-  const entries = await page.evaluate((r) => [
-    { name: location.href, start: 0, end: performance.getEntriesByType("navigation")[0].responseEnd },
-    ...performance.getEntriesByType("resource").map((e) => ({ name: e.name, start: e.startTime, end: e.responseEnd })),
-  ].filter((e) => e.start < r), cutoff ? t[cutoff] : ready);
+  const entries = await page.evaluate((r) => [performance.getEntriesByType("navigation")[0], ...performance.getEntriesByType("resource")]
+    .map((e) => ({ name: e.name, start: e.startTime, end: e.responseEnd, status: e.responseStatus }))
+    .filter((e) => e.start < r), cutoff ? t[cutoff] : ready);
   // Where the time went: when the downloads were done, and the wasm in particular.
   t.fetched = Math.max(0, ...entries.map((e) => e.end || 0));
   t.wasm = Math.max(0, ...entries.filter((e) => /\.wasm$/.test(e.name)).map((e) => e.end || 0));
   const files = [];
   for (const e of entries) {
-    const b = bodies.has(e.name) ? await bodies.get(e.name) : { status: 0, bytes: null };
-    if (!b.bytes) { problems.push(`${label}: no body for ${e.name}`); continue; }
     const rel = decodeURIComponent(new URL(e.name).pathname).replace(/^\//, "") || "index.html";
-    files.push({ name: rel, status: b.status, raw: b.bytes.length, gz: zlib.gzipSync(b.bytes, { level: 9 }).length, start: e.start, end: e.end });
+    const file = path.join(root, rel);
+    if (!fs.existsSync(file)) { problems.push(`${label}: ${e.name} is not a file under ${root}`); continue; }
+    const bytes = fs.readFileSync(file);
+    files.push({ name: rel, status: e.status, raw: bytes.length, gz: zlib.gzipSync(bytes, { level: 9 }).length, start: e.start, end: e.end });
   }
   return { context, page, errors, ready, t, files };
 }
@@ -229,7 +228,7 @@ try {
   // 1-3. Cold loads, alternating course and baseline so drift on a shared machine hits both.
   for (let i = 0; i < OPT.runs; i++) {
     say(`load ${i + 1}/${OPT.runs}: course`);
-    const c = await load(browser, { url: courseUrl, readyFn: courseReady, cutoff: "done", label: "course" });
+    const c = await load(browser, { url: courseUrl, root: OPT.site, readyFn: courseReady, cutoff: "done", label: "course" });
     course.loads.push(c.t.done);
     course.hidden.push(c.t.hidden);
     course.timeline = (course.timeline || []).concat([c.t]);
@@ -245,7 +244,7 @@ try {
     await c.context.close();
 
     say(`load ${i + 1}/${OPT.runs}: baseline`);
-    const b = await load(browser, { url: baseUrl, readyFn: baseReady, label: "baseline" });
+    const b = await load(browser, { url: baseUrl, root: OPT.baseline, readyFn: baseReady, label: "baseline" });
     base.loads.push(b.ready);
     base.timeline = (base.timeline || []).concat([b.t]);
     base.errors.push(...b.errors);
@@ -265,7 +264,7 @@ try {
   // 4. Frame time: the lesson-2 lab at 4x against the baseline's demo window.
   say("course: lesson 2 lab at 4×");
   try {
-    const c = await load(browser, { url: courseUrl, readyFn: courseReady, storage: { "dbcourse.progress": LAB_PROGRESS }, label: "course (lab)" });
+    const c = await load(browser, { url: courseUrl, root: OPT.site, readyFn: courseReady, storage: { "dbcourse.progress": LAB_PROGRESS }, label: "course (lab)" });
     const { page } = c;
     await scrollUntil(page, "Play");
     const speed = (it) => it.label === "Speed: 4×";
@@ -293,7 +292,7 @@ try {
   }
   say("baseline: demo window");
   {
-    const b = await load(browser, { url: baseUrl, readyFn: baseReady, label: "baseline (frames)" });
+    const b = await load(browser, { url: baseUrl, root: OPT.baseline, readyFn: baseReady, label: "baseline (frames)" });
     await b.page.waitForTimeout(1000);
     base.frames = await frames(b.page, OPT.frameSeconds);
     base.frames.split = await profileSplit(b.page);
