@@ -164,13 +164,15 @@ const DBC = (window.DBC = {
   },
 });
 
-// Every change to the bar is a new page frame, and with a software GPU each frame costs the
-// GPU process 15-100 ms that the course's own start-up waits for: the bar moves at most four
-// times a second, in steps, and always for a new status text.
+// Every change to the loading screen is a new page frame, and with a software GPU each frame
+// costs the GPU process 15-100 ms that the course's own start-up waits for. So the screen stays
+// still for the first 600 ms (a fast start shows one picture, not a bar that jumps), and then
+// the bar moves at most four times a second, in steps, and always for a new status text.
+const PROGRESS_STILL_MS = 600;
 let progressShownAt = -Infinity;
 function setProgress(fraction, text) {
   const now = performance.now();
-  if (!text && now - progressShownAt < 250) return;
+  if (now < PROGRESS_STILL_MS || (!text && now - progressShownAt < 250)) return;
   progressShownAt = now;
   const pct = Math.max(0, Math.min(100, Math.round(fraction * 100)));
   const bar = document.querySelector("#loading .bar");

@@ -42,6 +42,7 @@ struct Runtime {
   int css_w = 0, css_h = 0;
   int theme_dark = -1;
   bool shown = false;
+  bool renderer_checked = false;
   bool paused = false;
   int settle = kSettleFrames;
   uint64_t seen_changes = ~0ull;
@@ -243,6 +244,15 @@ void frame() {
   if (!out.commands.empty() || out.dismissed_notice >= 0 || out.animating || rt->labs.animating()) rt->settle = kSettleFrames;
   if (std::optional<std::string> link = rt->labs.take_share_request()) share_lab(*link);
 
+  if (rt->shown && !rt->renderer_checked) {
+    // Asked once the first lesson frame is on its way: the question waits for the GPU process.
+    rt->renderer_checked = true;
+    if (!rt->renderer.check()) {
+      platform::show_fatal("The course could not set up WebGL2 drawing in this browser.");
+      emscripten_cancel_main_loop();
+      return;
+    }
+  }
   if (!rt->shown) {
     rt->shown = true;
     open_shared_lab();
@@ -313,10 +323,7 @@ int main() {
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   GImGui->TestEngineHookItems = true;  // feeds ui::items() (see ui/imconfig_course.h)
   ImGui_ImplSDL2_InitForOpenGL(rt->window, gl);
-  if (!rt->renderer.init()) {
-    platform::show_fatal("The course could not set up WebGL2 drawing in this browser.");
-    return 1;
-  }
+  rt->renderer.init();
   io.SetClipboardTextFn = set_clipboard;
   io.GetClipboardTextFn = get_clipboard;
 

@@ -9,12 +9,20 @@ namespace {
 // ImGui draws is a vertex colour times that alpha. Solid shapes point at the atlas's white
 // pixel; they skip the texture read (frag_solid), which made a running lab's frames about 15%
 // cheaper for a software GPU, where every filtered read is work on the CPU.
+//
+// No uniforms: the projection and the white pixel's uv are constant vertex attributes
+// (glVertexAttrib*, attribute locations bound before linking), and the sampler keeps its
+// default unit 0. Looking up a uniform's location, like asking for a compile or link status,
+// is a synchronous round trip that waits for the GPU process, which at start-up is still busy
+// with the page's first frames. The link status is read once, after the first frame (check()).
+enum Attribute : GLuint { kPosition, kUv, kColor, kTransform, kWhiteUv };
+
 const char* kVertexShader = R"(#version 300 es
-uniform mat4 projection;
-uniform vec2 white_uv;
 in vec2 position;
 in vec2 uv;
 in vec4 color;
+in vec4 transform;  // xy: scale, zw: offset, from ImGui's display rectangle to clip space
+in vec2 white_uv;
 out vec2 frag_uv;
 out vec4 frag_color;
 flat out int frag_solid;
@@ -22,7 +30,7 @@ void main() {
   frag_uv = uv;
   frag_color = color;
   frag_solid = uv == white_uv ? 1 : 0;
-  gl_Position = projection * vec4(position, 0.0, 1.0);
+  gl_Position = vec4(position * transform.xy + transform.zw, 0.0, 1.0);
 })";
 
 const char* kFragmentShader = R"(#version 300 es
@@ -40,35 +48,33 @@ GLuint compile(GLenum kind, const char* source) {
   GLuint shader = glCreateShader(kind);
   glShaderSource(shader, 1, &source, nullptr);
   glCompileShader(shader);
+  return shader;
+}
+
+void log_shader(GLuint shader, const char* what) {
   GLint ok = 0;
   glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
-  if (!ok) {
-    char log[512] = {};
-    glGetShaderInfoLog(shader, sizeof log, nullptr, log);
-    std::fprintf(stderr, "shader compile failed: %s\n", log);
-  }
-  return shader;
+  if (ok) return;
+  char log[512] = {};
+  glGetShaderInfoLog(shader, sizeof log, nullptr, log);
+  std::fprintf(stderr, "%s shader: %s\n", what, log);
 }
 
 }  // namespace
 
-bool WebglRenderer::init() {
+void WebglRenderer::init() {
   program_ = glCreateProgram();
-  const GLuint vs = compile(GL_VERTEX_SHADER, kVertexShader), fs = compile(GL_FRAGMENT_SHADER, kFragmentShader);
-  glAttachShader(program_, vs);
-  glAttachShader(program_, fs);
-  glBindAttribLocation(program_, 0, "position");
-  glBindAttribLocation(program_, 1, "uv");
-  glBindAttribLocation(program_, 2, "color");
+  vertex_shader_ = compile(GL_VERTEX_SHADER, kVertexShader);
+  fragment_shader_ = compile(GL_FRAGMENT_SHADER, kFragmentShader);
+  glAttachShader(program_, vertex_shader_);
+  glAttachShader(program_, fragment_shader_);
+  glBindAttribLocation(program_, kPosition, "position");
+  glBindAttribLocation(program_, kUv, "uv");
+  glBindAttribLocation(program_, kColor, "color");
+  glBindAttribLocation(program_, kTransform, "transform");
+  glBindAttribLocation(program_, kWhiteUv, "white_uv");
   glLinkProgram(program_);
-  glDeleteShader(vs);
-  glDeleteShader(fs);
-  GLint ok = 0;
-  glGetProgramiv(program_, GL_LINK_STATUS, &ok);
-  if (!ok) return false;
-  projection_ = glGetUniformLocation(program_, "projection");
   glUseProgram(program_);
-  glUniform1i(glGetUniformLocation(program_, "atlas"), 0);
 
   glGenVertexArrays(1, &vao_);
   glGenBuffers(1, &vbo_);
@@ -76,13 +82,14 @@ bool WebglRenderer::init() {
   glBindVertexArray(vao_);
   glBindBuffer(GL_ARRAY_BUFFER, vbo_);
   glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, ibo_);
-  glEnableVertexAttribArray(0);
-  glEnableVertexAttribArray(1);
-  glEnableVertexAttribArray(2);
+  glEnableVertexAttribArray(kPosition);
+  glEnableVertexAttribArray(kUv);
+  glEnableVertexAttribArray(kColor);
   const GLsizei stride = sizeof(ImDrawVert);
-  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, stride, reinterpret_cast<void*>(offsetof(ImDrawVert, pos)));
-  glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, stride, reinterpret_cast<void*>(offsetof(ImDrawVert, uv)));
-  glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, stride, reinterpret_cast<void*>(offsetof(ImDrawVert, col)));
+  glVertexAttribPointer(kPosition, 2, GL_FLOAT, GL_FALSE, stride, reinterpret_cast<void*>(offsetof(ImDrawVert, pos)));
+  glVertexAttribPointer(kUv, 2, GL_FLOAT, GL_FALSE, stride, reinterpret_cast<void*>(offsetof(ImDrawVert, uv)));
+  glVertexAttribPointer(kColor, 4, GL_UNSIGNED_BYTE, GL_TRUE, stride, reinterpret_cast<void*>(offsetof(ImDrawVert, col)));
+  glVertexAttrib2f(kWhiteUv, -1, -1);  // no atlas yet: nothing is solid
 
   // Fixed state: nothing else draws into this context.
   glEnable(GL_BLEND);
@@ -93,7 +100,21 @@ bool WebglRenderer::init() {
   glDisable(GL_STENCIL_TEST);
   glActiveTexture(GL_TEXTURE0);
   ImGui::GetIO().BackendRendererName = "course_webgl2";
-  return true;
+}
+
+bool WebglRenderer::check() {
+  GLint ok = 0;
+  glGetProgramiv(program_, GL_LINK_STATUS, &ok);
+  if (!ok) {
+    log_shader(vertex_shader_, "vertex");
+    log_shader(fragment_shader_, "fragment");
+    char log[512] = {};
+    glGetProgramInfoLog(program_, sizeof log, nullptr, log);
+    std::fprintf(stderr, "shader program: %s\n", log);
+  }
+  glDeleteShader(vertex_shader_);
+  glDeleteShader(fragment_shader_);
+  return ok != 0;
 }
 
 void WebglRenderer::upload_fonts(ImFontAtlas* atlas) {
@@ -109,8 +130,7 @@ void WebglRenderer::upload_fonts(ImFontAtlas* atlas) {
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, w, h, 0, GL_RED, GL_UNSIGNED_BYTE, pixels);
   atlas->SetTexID(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(font_texture_)));
-  glUseProgram(program_);
-  glUniform2f(glGetUniformLocation(program_, "white_uv"), atlas->TexUvWhitePixel.x, atlas->TexUvWhitePixel.y);
+  glVertexAttrib2f(kWhiteUv, atlas->TexUvWhitePixel.x, atlas->TexUvWhitePixel.y);
   atlas->ClearTexData();  // the GPU has it; the CPU copy is megabytes
 }
 
@@ -123,10 +143,7 @@ void WebglRenderer::render(const ImDrawData* data, int fb_w, int fb_h, ImVec4 cl
   glEnable(GL_SCISSOR_TEST);
   const float l = data->DisplayPos.x, r = data->DisplayPos.x + data->DisplaySize.x;
   const float t = data->DisplayPos.y, b = data->DisplayPos.y + data->DisplaySize.y;
-  const float projection[4][4] = {
-      {2.0f / (r - l), 0, 0, 0}, {0, 2.0f / (t - b), 0, 0}, {0, 0, -1, 0}, {(r + l) / (l - r), (t + b) / (b - t), 0, 1}};
-  glUseProgram(program_);
-  glUniformMatrix4fv(projection_, 1, GL_FALSE, &projection[0][0]);
+  glVertexAttrib4f(kTransform, 2.0f / (r - l), 2.0f / (t - b), (r + l) / (l - r), (t + b) / (b - t));
   glBindVertexArray(vao_);
   const ImVec2 clip_off = data->DisplayPos, scale = data->FramebufferScale;
   for (int n = 0; n < data->CmdListsCount; ++n) {
