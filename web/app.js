@@ -42,7 +42,9 @@ const DBC = (window.DBC = {
   download(url, onBytes) {
     return fetch(url, { credentials: "same-origin" }).then(async (r) => {
       if (!r.ok) return { status: r.status, error: "HTTP " + r.status + " for " + url };
-      if (!onBytes || !r.body) return { status: r.status, bytes: new Uint8Array(await r.arrayBuffer()) };
+      // Read as the chunks arrive, even without progress to report: arrayBuffer() left the
+      // outline's bytes waiting behind the module's start-up, after the first animation frame.
+      if (!r.body) return { status: r.status, bytes: new Uint8Array(await r.arrayBuffer()) };
       const reader = r.body.getReader();
       const chunks = [];
       let size = 0;
@@ -51,7 +53,7 @@ const DBC = (window.DBC = {
         if (done) break;
         chunks.push(value);
         size += value.length;
-        onBytes(value.length);
+        if (onBytes) onBytes(value.length);
       }
       const bytes = new Uint8Array(size);
       let at = 0;
