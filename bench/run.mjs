@@ -225,7 +225,15 @@ const browser = await launch();
 const course = { loads: [], hidden: [], files: null, cpu: null, idleFrames: null, frames: null, errors: [] };
 const base = { loads: [], files: null, cpu: null, idleFrames: null, frames: null, errors: [] };
 try {
-  // 1-3. Cold loads, alternating course and baseline so drift on a shared machine hits both.
+  // 0. One unmeasured load of each page first. The first page a fresh browser shows also pays
+  //    for the browser's own start (the GPU process, SwiftShader's first pipelines): 1.4-1.6 s
+  //    against 0.6-0.9 s for every later load. Measured loads went course-first, so the course
+  //    alone paid it.
+  say("warm-up: one unmeasured load of each page");
+  for (const [url, root, readyFn, label] of [[courseUrl, OPT.site, courseReady, "warm-up course"], [baseUrl, OPT.baseline, baseReady, "warm-up baseline"]])
+    await (await load(browser, { url, root, readyFn, label })).context.close();
+  // 1-3. Cold loads (each in a new browser context: no cache), alternating course and baseline
+  //      so drift on a shared machine hits both.
   for (let i = 0; i < OPT.runs; i++) {
     say(`load ${i + 1}/${OPT.runs}: course`);
     const c = await load(browser, { url: courseUrl, root: OPT.site, readyFn: courseReady, cutoff: "done", label: "course" });
