@@ -618,6 +618,7 @@ class CachingScenario : public Scenario {
     view.y = 0.6f;
   }
 
+  bool traces_client_ops() const override { return false; }
   std::vector<MetricSpec> metrics() const override {
     // Stale reads are charted as the checker's findings.
     return {{"hit ratio", "%"}, {"db reads", "reads/s"}, {"db queries in flight", "queries"}};

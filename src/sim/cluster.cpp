@@ -290,6 +290,7 @@ class ClusterScenario : public Scenario {
   }
 
   // Nothing changes between commands, so there is no time series: the figures tell it all.
+  bool traces_client_ops() const override { return false; }
   std::vector<MetricSpec> metrics() const override { return {}; }
   void sample(const Engine&, std::vector<int64_t>&) const override {}
 

@@ -471,6 +471,7 @@ class FailureDetectionScenario : public Scenario {
                                      std::to_string(config_.phi_threshold);
   }
 
+  bool traces_client_ops() const override { return false; }
   std::vector<MetricSpec> metrics() const override {
     return {{"silence", "ms"}, {"fixed timeout", "ms"}, {"phi limit", "ms"}};
   }

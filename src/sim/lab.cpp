@@ -146,7 +146,8 @@ std::unique_ptr<Lab> Lab::create(const RunSpec& run, std::string* error, const L
   for (const std::unique_ptr<TraceSink>& checker : lab->extra_checkers_) engine.trace().add_sink(checker.get());
   engine.set_host(lab.get());
   lab->metrics_.interval_us = options.sample_interval_us;
-  lab->metrics_.specs = {{"throughput", "ops/s"}, {"findings", "count"}};
+  if (lab->scenario_->traces_client_ops()) lab->metrics_.specs.push_back({"throughput", "ops/s"});
+  lab->metrics_.specs.push_back({"findings", "count"});
   for (MetricSpec& m : lab->scenario_->metrics()) lab->metrics_.specs.push_back(std::move(m));
   lab->metrics_.series.resize(lab->metrics_.specs.size());
   engine.start();
@@ -206,11 +207,14 @@ void Lab::apply(const Command& c) {
 }
 
 void Lab::sample() {
-  const CheckerStats& stats = checkers_->stats();
-  const int64_t acked = stats.writes_acked + stats.reads_acked;
-  std::vector<int64_t> row = {(acked - last_ops_acked_) * kUsPerS / options_.sample_interval_us,
-                              static_cast<int64_t>(findings().size())};
-  last_ops_acked_ = acked;
+  std::vector<int64_t> row;
+  if (scenario_->traces_client_ops()) {
+    const CheckerStats& stats = checkers_->stats();
+    const int64_t acked = stats.writes_acked + stats.reads_acked;
+    row.push_back((acked - last_ops_acked_) * kUsPerS / options_.sample_interval_us);
+    last_ops_acked_ = acked;
+  }
+  row.push_back(static_cast<int64_t>(findings().size()));
   scenario_->sample(*engine_, row);
   metrics_.times_us.push_back(now_us());
   for (size_t i = 0; i < row.size() && i < metrics_.series.size(); ++i) metrics_.series[i].push_back(row[i]);

@@ -897,6 +897,7 @@ class PoolingScenario : public Scenario {
     view.x = 0.86f;
   }
 
+  bool traces_client_ops() const override { return false; }
   std::vector<MetricSpec> metrics() const override {
     // Units group the charts: where transactions wait (pooler or database) share one.
     return {{"db connections", "connections"}, {"queries in db", "transactions waiting or running"},

@@ -65,6 +65,11 @@ class Scenario {
   /// Applies a scenario verb (Write, Read, Promote, Switchover, ApplyDelay, Rate).
   virtual void apply(Engine& engine, const Command& cmd) = 0;
   virtual void describe(const Engine& engine, NodeId node, NodeView& view) const = 0;
+  /// Whether the clients' operations are traced as Invoke/Complete records. The lab's built-in
+  /// "throughput" series counts their acknowledgements; scenarios that model their own load
+  /// (a pool's transactions, a cache's reads) or have none chart their own series instead of a
+  /// throughput line that would read 0 for the whole run.
+  virtual bool traces_client_ops() const { return true; }
   /// Scenario-specific series, sampled by sample() in the same order.
   virtual std::vector<MetricSpec> metrics() const = 0;
   virtual void sample(const Engine& engine, std::vector<int64_t>& row) const = 0;
