@@ -89,6 +89,9 @@ build_fonts() {
   while read -r name file; do
     case "$name" in ''|'#'*) continue;; esac
     [ -f "$file" ] || die "font file $file missing (is its Debian package installed?)"
+    # fontTools stamps the font with the time of the build unless told otherwise: the source
+    # file's date keeps the bytes, and so the content-hashed file names, the same on every build.
+    export SOURCE_DATE_EPOCH; SOURCE_DATE_EPOCH=$(stat -c %Y "$file")
     /usr/bin/python3 -m fontTools.subset "$file" --text-file="$ROOT/assets/fonts/glyphs.txt" \
       --layout-features='' --no-hinting --desubroutinize --output-file="$out/subset-$name" \
       || die "pyftsubset failed on $file"
