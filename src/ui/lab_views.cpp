@@ -34,12 +34,16 @@ ImU32 role_color(const sim::NodeView& n) {
   }
 }
 
+// Whether the scenario placed every node itself (racks, regions on a map).
+bool scenario_placed(const std::vector<sim::NodeView>& nodes) {
+  return !nodes.empty() && std::all_of(nodes.begin(), nodes.end(), [](const sim::NodeView& n) { return n.x >= 0 && n.y >= 0; });
+}
+
 // Deterministic layout: database nodes on an arc, clients on the left, monitors on the right.
 std::vector<ImVec2> layout_nodes(const std::vector<sim::NodeView>& nodes, ImVec2 origin, ImVec2 size, sim::Backdrop backdrop) {
   std::vector<ImVec2> pos(nodes.size());
   // Scenario-placed nodes (racks, regions on a map) keep their places.
-  const bool placed = !nodes.empty() && std::all_of(nodes.begin(), nodes.end(), [](const sim::NodeView& n) { return n.x >= 0 && n.y >= 0; });
-  if (placed) {
+  if (scenario_placed(nodes)) {
     for (size_t i = 0; i < nodes.size(); ++i)
       pos[i] = backdrop == sim::Backdrop::World ? world_position(nodes[i].x, nodes[i].y, origin, size)
                                                 : ImVec2(origin.x + nodes[i].x * size.x, origin.y + nodes[i].y * size.y);
@@ -169,6 +173,51 @@ void link_menu(const std::vector<sim::NodeView>& nodes, std::vector<LabIntent>& 
   ImGui::EndPopup();
 }
 
+// Moves overlapping cards apart (each by half the overlap, along the axis where it is smaller)
+// and keeps them inside the view. Deterministic: pairs in index order, a fixed number of passes.
+void separate_cards(std::vector<ImVec2>& pos, const std::vector<ImVec2>& halves, ImVec2 origin, ImVec2 size) {
+  const float gap = 6, margin = 4;
+  for (int pass = 0; pass < 8; ++pass) {
+    bool moved = false;
+    for (size_t i = 0; i < pos.size(); ++i)
+      for (size_t j = i + 1; j < pos.size(); ++j) {
+        const float dx = pos[j].x - pos[i].x, dy = pos[j].y - pos[i].y;
+        const float over_x = halves[i].x + halves[j].x + gap - std::fabs(dx);
+        const float over_y = halves[i].y + halves[j].y + gap - std::fabs(dy);
+        if (over_x <= 0 || over_y <= 0) continue;
+        moved = true;
+        if (over_x < over_y) {
+          const float push = (dx < 0 ? -over_x : over_x) * 0.5f;
+          pos[i].x -= push;
+          pos[j].x += push;
+        } else {
+          const float push = (dy < 0 ? -over_y : over_y) * 0.5f;
+          pos[i].y -= push;
+          pos[j].y += push;
+        }
+      }
+    for (size_t i = 0; i < pos.size(); ++i) {
+      const ImVec2 h = halves[i];
+      pos[i].x = std::clamp(pos[i].x, origin.x + h.x + margin, std::max(origin.x + h.x + margin, origin.x + size.x - h.x - margin));
+      pos[i].y = std::clamp(pos[i].y, origin.y + h.y + margin, std::max(origin.y + h.y + margin, origin.y + size.y - h.y - margin));
+    }
+    if (!moved) return;
+  }
+}
+
+float text_width(ImFont* font, const std::string& text) {
+  return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str()).x;
+}
+
+// A node card's second line: the scenario's detail, else its role and epoch, else its state.
+std::string card_line(const sim::NodeView& n) {
+  const bool up = n.status == sim::NodeStatus::Up;
+  if (!n.detail.empty() && up) return n.detail;
+  const char* state = up ? sim::role_name(n.role) : sim::status_name(n.status);
+  if (std::string(n.kind) != "client" && n.role != sim::Role::None) return std::string(state) + " e" + std::to_string(n.epoch);
+  return state;
+}
+
 }  // namespace
 
 void draw_lab_controls(const LabSession& s, float /*width*/, std::vector<LabIntent>& out) {
@@ -253,10 +302,17 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
   if (backdrop == sim::Backdrop::World) draw_world_backdrop(dl, origin, ImVec2(width, height));
   std::vector<ImVec2> pos = layout_nodes(nodes, origin, ImVec2(width, height), backdrop);
   const bool crowded = std::count_if(nodes.begin(), nodes.end(), [](const sim::NodeView& n) { return std::string(n.kind) != "client"; }) > 8;
+  // A card is wide enough for its two lines (a pooler's "pool 25/25, queue 574", a client's
+  // "write 504 ms, read 2 ms"); cards that would overlap are moved apart, inside the view.
   const auto card_half = [&](const sim::NodeView& n) {
-    if (std::string(n.kind) == "client") return ImVec2(30, 18);
-    return crowded ? ImVec2(36, 24) : ImVec2(46, 28);
+    ImVec2 half = std::string(n.kind) == "client" ? ImVec2(30, 18) : crowded ? ImVec2(36, 24) : ImVec2(46, 28);
+    const float text_w = std::max(text_width(fonts().ui_bold, n.name), text_width(fonts().small, card_line(n)));
+    half.x = std::max(half.x, text_w * 0.5f + 8);
+    return half;
   };
+  std::vector<ImVec2> halves;
+  for (const sim::NodeView& n : nodes) halves.push_back(card_half(n));
+  separate_cards(pos, halves, origin, ImVec2(width, height));
   draw_groups(dl, nodes, pos, card_half);
 
   // Background button: clicks on a link open its menu.
@@ -344,13 +400,10 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
     ImFont* f = fonts().ui_bold;
     ImVec2 ts = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, n.name.c_str());
     dl->AddText(f, f->FontSize, ImVec2(pos[i].x - ts.x * 0.5f, mn.y + (db ? 5 : 2)), p.heading, n.name.c_str());
-    char line[64];
-    if (!n.detail.empty() && n.status == sim::NodeStatus::Up) std::snprintf(line, sizeof line, "%s", n.detail.c_str());
-    else if (db && n.role != sim::Role::None) std::snprintf(line, sizeof line, "%s e%lld", n.status == sim::NodeStatus::Up ? sim::role_name(n.role) : sim::status_name(n.status), (long long)n.epoch);
-    else std::snprintf(line, sizeof line, "%s", state.c_str());
+    const std::string line = card_line(n);
     ImFont* sf = fonts().small;
-    ImVec2 ls = sf->CalcTextSizeA(sf->FontSize, FLT_MAX, 0, line);
-    dl->AddText(sf, sf->FontSize, ImVec2(pos[i].x - ls.x * 0.5f, mn.y + (db ? (crowded ? 22 : 25) : 18)), accent, line);
+    dl->AddText(sf, sf->FontSize, ImVec2(pos[i].x - text_width(sf, line) * 0.5f, mn.y + (db ? (crowded ? 22 : 25) : 18)), accent,
+                line.c_str());
     if (db && n.status == sim::NodeStatus::Up && n.lag_entries > 0) {
       char lag[32];
       std::snprintf(lag, sizeof lag, "lag %lld", (long long)n.lag_entries);
