@@ -34,16 +34,12 @@ ImU32 role_color(const sim::NodeView& n) {
   }
 }
 
-// Whether the scenario placed every node itself (racks, regions on a map).
-bool scenario_placed(const std::vector<sim::NodeView>& nodes) {
-  return !nodes.empty() && std::all_of(nodes.begin(), nodes.end(), [](const sim::NodeView& n) { return n.x >= 0 && n.y >= 0; });
-}
-
 // Deterministic layout: database nodes on an arc, clients on the left, monitors on the right.
 std::vector<ImVec2> layout_nodes(const std::vector<sim::NodeView>& nodes, ImVec2 origin, ImVec2 size, sim::Backdrop backdrop) {
   std::vector<ImVec2> pos(nodes.size());
   // Scenario-placed nodes (racks, regions on a map) keep their places.
-  if (scenario_placed(nodes)) {
+  const bool placed = !nodes.empty() && std::all_of(nodes.begin(), nodes.end(), [](const sim::NodeView& n) { return n.x >= 0 && n.y >= 0; });
+  if (placed) {
     for (size_t i = 0; i < nodes.size(); ++i)
       pos[i] = backdrop == sim::Backdrop::World ? world_position(nodes[i].x, nodes[i].y, origin, size)
                                                 : ImVec2(origin.x + nodes[i].x * size.x, origin.y + nodes[i].y * size.y);
@@ -68,8 +64,8 @@ std::vector<ImVec2> layout_nodes(const std::vector<sim::NodeView>& nodes, ImVec2
 }
 
 // Nodes sharing a group (rack, zone, region) sit on one soft panel labelled with its name.
-template <class HalfSize>
-void draw_groups(ImDrawList* dl, const std::vector<sim::NodeView>& nodes, const std::vector<ImVec2>& pos, HalfSize card_half) {
+void draw_groups(ImDrawList* dl, const std::vector<sim::NodeView>& nodes, const std::vector<ImVec2>& pos,
+                 const std::vector<ImVec2>& halves) {
   const Palette& p = palette();
   std::vector<std::string> groups;
   for (const sim::NodeView& n : nodes)
@@ -79,7 +75,7 @@ void draw_groups(ImDrawList* dl, const std::vector<sim::NodeView>& nodes, const 
     ImVec2 mn(FLT_MAX, FLT_MAX), mx(-FLT_MAX, -FLT_MAX);
     for (size_t i = 0; i < nodes.size(); ++i) {
       if (nodes[i].group != g) continue;
-      const ImVec2 h = card_half(nodes[i]);
+      const ImVec2 h = halves[i];
       mn = ImVec2(std::min(mn.x, pos[i].x - h.x), std::min(mn.y, pos[i].y - h.y));
       mx = ImVec2(std::max(mx.x, pos[i].x + h.x), std::max(mx.y, pos[i].y + h.y));
     }
@@ -304,16 +300,16 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
   const bool crowded = std::count_if(nodes.begin(), nodes.end(), [](const sim::NodeView& n) { return std::string(n.kind) != "client"; }) > 8;
   // A card is wide enough for its two lines (a pooler's "pool 25/25, queue 574", a client's
   // "write 504 ms, read 2 ms"); cards that would overlap are moved apart, inside the view.
-  const auto card_half = [&](const sim::NodeView& n) {
-    ImVec2 half = std::string(n.kind) == "client" ? ImVec2(30, 18) : crowded ? ImVec2(36, 24) : ImVec2(46, 28);
-    const float text_w = std::max(text_width(fonts().ui_bold, n.name), text_width(fonts().small, card_line(n)));
-    half.x = std::max(half.x, text_w * 0.5f + 8);
-    return half;
-  };
+  std::vector<std::string> lines;
   std::vector<ImVec2> halves;
-  for (const sim::NodeView& n : nodes) halves.push_back(card_half(n));
+  for (const sim::NodeView& n : nodes) {
+    lines.push_back(card_line(n));
+    ImVec2 half = std::string(n.kind) == "client" ? ImVec2(30, 18) : crowded ? ImVec2(36, 24) : ImVec2(46, 28);
+    half.x = std::max(half.x, std::max(text_width(fonts().ui_bold, n.name), text_width(fonts().small, lines.back())) * 0.5f + 8);
+    halves.push_back(half);
+  }
   separate_cards(pos, halves, origin, ImVec2(width, height));
-  draw_groups(dl, nodes, pos, card_half);
+  draw_groups(dl, nodes, pos, halves);
 
   // Background button: clicks on a link open its menu.
   ImGui::SetNextItemAllowOverlap();  // the node buttons drawn on top take their own clicks
@@ -377,7 +373,7 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
   for (size_t i = 0; i < nodes.size(); ++i) {
     const sim::NodeView& n = nodes[i];
     bool db = std::string(n.kind) != "client";
-    ImVec2 half = card_half(n);
+    const ImVec2 half = halves[i];
     ImVec2 mn(pos[i].x - half.x, pos[i].y - half.y), mx(pos[i].x + half.x, pos[i].y + half.y);
     ImGui::SetCursorScreenPos(mn);
     ImGui::PushID(int(i));
@@ -398,12 +394,10 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
     dl->AddRect(mn, mx, hovered ? p.accent_text : accent, 8, 0, n.role == sim::Role::Primary || n.role == sim::Role::Leader ? 2.5f : 1.5f);
     if (n.status == sim::NodeStatus::Paused) dl->AddRectFilled(mn, mx, (p.warning & 0x00FFFFFF) | 0x40000000, 8);
     ImFont* f = fonts().ui_bold;
-    ImVec2 ts = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, n.name.c_str());
-    dl->AddText(f, f->FontSize, ImVec2(pos[i].x - ts.x * 0.5f, mn.y + (db ? 5 : 2)), p.heading, n.name.c_str());
-    const std::string line = card_line(n);
+    dl->AddText(f, f->FontSize, ImVec2(pos[i].x - text_width(f, n.name) * 0.5f, mn.y + (db ? 5 : 2)), p.heading, n.name.c_str());
     ImFont* sf = fonts().small;
-    dl->AddText(sf, sf->FontSize, ImVec2(pos[i].x - text_width(sf, line) * 0.5f, mn.y + (db ? (crowded ? 22 : 25) : 18)), accent,
-                line.c_str());
+    dl->AddText(sf, sf->FontSize, ImVec2(pos[i].x - text_width(sf, lines[i]) * 0.5f, mn.y + (db ? (crowded ? 22 : 25) : 18)), accent,
+                lines[i].c_str());
     if (db && n.status == sim::NodeStatus::Up && n.lag_entries > 0) {
       char lag[32];
       std::snprintf(lag, sizeof lag, "lag %lld", (long long)n.lag_entries);
