@@ -7,14 +7,6 @@ namespace sim {
 
 namespace {
 
-// Min-heap order: earliest time first, then phase, then sequence (the order of scheduling).
-struct Later {
-  template <class E, class F>
-  bool operator()(const E& x, const F& y) const {
-    return x.time_us != y.time_us ? x.time_us > y.time_us : x.order > y.order;
-  }
-};
-
 uint8_t id8(NodeId node) { return node == kNoNode ? kNoPeer : static_cast<uint8_t>(node); }
 
 }  // namespace
@@ -78,7 +70,7 @@ void Engine::start() {
   assert(!started_);
   started_ = true;
   network_.reset(node_count(), config_.network);
-  timers_.assign(nodes_.size() * kMaxTimers, TimerSlot{});
+  timer_pos_.assign(nodes_.size() * kMaxTimers, -1);
   for (NodeId n = 0; n < node_count(); ++n)
     run_handler(n, [](Protocol& p, Context& ctx) { p.on_start(ctx); });
 }
@@ -95,56 +87,24 @@ uint32_t Engine::alloc_slot() {
   return static_cast<uint32_t>(events_.size() - 1);
 }
 
-// The queue is a 4-ary min-heap: half the depth of a binary heap, and a node's four children
-// sit side by side in memory. Keys are unique (the sequence number), so any correct heap pops
-// events in exactly the same order.
 void Engine::push(TimeUs at_us, Phase phase, uint32_t slot) {
-  const QueueEntry entry{at_us, static_cast<uint64_t>(phase) << 56 | next_sequence_++, slot};
-  size_t i = queue_.size();
-  queue_.push_back(entry);
-  while (i > 0 && Later{}(queue_[(i - 1) / 4], entry)) {
-    queue_[i] = queue_[(i - 1) / 4];
-    i = (i - 1) / 4;
-  }
-  queue_[i] = entry;
-}
-
-Engine::QueueEntry Engine::pop() {
-  const QueueEntry top = queue_.front();
-  const QueueEntry last = queue_.back();
-  queue_.pop_back();
-  const size_t n = queue_.size();
-  if (n == 0) return top;
-  size_t i = 0;
-  while (4 * i + 1 < n) {
-    const size_t first = 4 * i + 1, end = std::min(first + 4, n);
-    size_t best = first;
-    for (size_t c = first + 1; c < end; ++c)
-      if (Later{}(queue_[best], queue_[c])) best = c;
-    if (!Later{}(last, queue_[best])) break;
-    queue_[i] = queue_[best];
-    i = best;
-  }
-  queue_[i] = last;
-  return top;
+  queue_.push(QueueEntry{at_us, static_cast<uint64_t>(phase) << 56 | next_sequence_++, slot});
 }
 
 TimeUs Engine::next_event_us() const {
-  const size_t t = earliest_timer();
-  const TimeUs timer_us = t == SIZE_MAX ? kNever : timers_[t].time_us;
-  return std::min(timer_us, queue_.empty() ? kNever : queue_.front().time_us);
+  const TimeUs timer_us = timers_.empty() ? kNever : timers_.top().time_us;
+  return std::min(timer_us, queue_.empty() ? kNever : queue_.top().time_us);
 }
 
 bool Engine::step() {
-  const size_t t = earliest_timer();
-  if (t != SIZE_MAX && (queue_.empty() || Later{}(queue_.front(), timers_[t]))) {
-    now_us_ = timers_[t].time_us;
+  if (!timers_.empty() && (queue_.empty() || Later{}(queue_.top(), timers_.top()))) {
+    now_us_ = timers_.top().time_us;
     ++events_processed_;
-    fire_armed(t);
+    fire_armed(timers_.top().timer);
     return true;
   }
   if (queue_.empty()) return false;
-  const QueueEntry top = pop();
+  const QueueEntry top = queue_.pop();
   now_us_ = top.time_us;
   ++events_processed_;
   switch (events_[top.slot].kind) {
@@ -216,10 +176,10 @@ void Engine::deliver(uint32_t slot) {
   free_slots_.push_back(slot);
 }
 
-void Engine::fire_armed(size_t timer_index) {
-  const NodeId node = static_cast<NodeId>(timer_index / kMaxTimers);
-  const TimerId id = static_cast<TimerId>(timer_index % kMaxTimers);
-  disarm(timer_index);
+void Engine::fire_armed(uint32_t timer) {
+  const NodeId node = static_cast<NodeId>(timer / kMaxTimers);
+  const TimerId id = static_cast<TimerId>(timer % kMaxTimers);
+  disarm(timer);
   if (nodes_[idx(node)].status == NodeStatus::Paused) {  // held until resume(), like a message
     const uint32_t slot = alloc_slot();
     Event& e = events_[slot];
@@ -281,59 +241,21 @@ void Engine::transmit(Message& m) {
 void Engine::set_timer(NodeId node, TimerId id, TimeUs delay_us) {
   assert(id >= 0 && id < kMaxTimers && delay_us >= 0);
   ++nodes_[idx(node)].timer_generation[id];  // a held firing of the old arming is now stale
-  const size_t i = idx(node) * kMaxTimers + static_cast<size_t>(id);
-  disarm(i);
-  timers_[i].time_us = now_us_ + delay_us;
-  timers_[i].order = static_cast<uint64_t>(Phase::Node) << 56 | next_sequence_++;
-  timers_[i].heap_pos = static_cast<int32_t>(timer_heap_.size());
-  timer_heap_.push_back(i);
-  timer_sift_up(timer_heap_.size() - 1);
+  const uint32_t timer = static_cast<uint32_t>(node * kMaxTimers + id);
+  disarm(timer);
+  timers_.push(TimerEntry{now_us_ + delay_us, static_cast<uint64_t>(Phase::Node) << 56 | next_sequence_++, timer});
 }
 
 void Engine::cancel_timer(NodeId node, TimerId id) {
   ++nodes_[idx(node)].timer_generation[id];
-  disarm(idx(node) * kMaxTimers + static_cast<size_t>(id));
+  disarm(static_cast<uint32_t>(node * kMaxTimers + id));
 }
 
-void Engine::disarm(size_t timer_index) {
-  const int32_t pos = timers_[timer_index].heap_pos;
+void Engine::disarm(uint32_t timer) {
+  const int32_t pos = timer_pos_[timer];
   if (pos < 0) return;
-  const size_t hole = static_cast<size_t>(pos);
-  timer_swap(hole, timer_heap_.size() - 1);
-  timer_heap_.pop_back();
-  timers_[timer_index].heap_pos = -1;
-  if (hole == timer_heap_.size()) return;
-  const size_t moved = timer_heap_[hole];  // the former last timer, now at the hole
-  timer_sift_up(hole);
-  timer_sift_down(static_cast<size_t>(timers_[moved].heap_pos));
-}
-
-bool Engine::timer_before(size_t a, size_t b) const {
-  return Later{}(timers_[timer_heap_[b]], timers_[timer_heap_[a]]);
-}
-
-void Engine::timer_swap(size_t i, size_t j) {
-  std::swap(timer_heap_[i], timer_heap_[j]);
-  timers_[timer_heap_[i]].heap_pos = static_cast<int32_t>(i);
-  timers_[timer_heap_[j]].heap_pos = static_cast<int32_t>(j);
-}
-
-void Engine::timer_sift_up(size_t i) {
-  while (i > 0 && timer_before(i, (i - 1) / 2)) {
-    timer_swap(i, (i - 1) / 2);
-    i = (i - 1) / 2;
-  }
-}
-
-void Engine::timer_sift_down(size_t i) {
-  while (true) {
-    size_t best = i;
-    for (size_t child = 2 * i + 1; child <= 2 * i + 2 && child < timer_heap_.size(); ++child)
-      if (timer_before(child, best)) best = child;
-    if (best == i) return;
-    timer_swap(i, best);
-    i = best;
-  }
+  timer_pos_[timer] = -1;
+  timers_.erase(static_cast<size_t>(pos));
 }
 
 // --- Faults --------------------------------------------------------------------------------------
@@ -451,7 +373,7 @@ std::vector<InFlight> Engine::in_flight() const {
     if (e.kind != EventKind::Deliver) return;
     items.push_back({q, InFlight{e.msg.id, e.msg.from, e.msg.to, e.sent_us, q.time_us, e.msg.type, e.msg.args}});
   };
-  for (const QueueEntry& q : queue_) add(q);
+  for (const QueueEntry& q : queue_.entries()) add(q);
   for (const NodeSlot& s : nodes_)
     for (uint32_t slot : s.held) add(QueueEntry{kNever, 0, slot});
   std::stable_sort(items.begin(), items.end(), [](const auto& x, const auto& y) {

@@ -23,6 +23,7 @@
 
 #include "sim/message.h"
 #include "sim/network.h"
+#include "sim/quad_heap.h"
 #include "sim/rng.h"
 #include "sim/trace.h"
 #include "sim/types.h"
@@ -204,22 +205,24 @@ class Engine {
     uint32_t timer_generation[kMaxTimers] = {};
     std::vector<uint32_t> held;  // event slots waiting for resume(), in arrival order
   };
-  // Armed timers live apart from the queue, in a small indexed heap: at most kMaxTimers per node,
-  // re-armed and cancelled constantly (every client operation arms a timeout), so keeping them
-  // in the main queue would fill it with dead entries. They share the queue's sequence numbers,
-  // so the global order is the same as if they were queued.
-  struct TimerSlot {
-    TimeUs time_us = 0;
-    uint64_t order = 0;
-    int32_t heap_pos = -1;  // index in timer_heap_, -1 when not armed
+  // Armed timers live apart from the queue, in their own heap whose entries know their place:
+  // at most kMaxTimers per node, re-armed and cancelled constantly (every client operation arms
+  // a timeout), so keeping them in the main queue would fill it with dead entries. They share
+  // the queue's sequence numbers, so the global order is the same as if they were queued.
+  struct TimerEntry {
+    TimeUs time_us;
+    uint64_t order;
+    uint32_t timer;  // node * kMaxTimers + timer id
+  };
+  struct TimerPositions {
+    std::vector<int32_t>* pos;
+    void operator()(const TimerEntry& e, size_t i) const { (*pos)[e.timer] = static_cast<int32_t>(i); }
   };
 
   static size_t idx(NodeId node) { return static_cast<size_t>(node); }
   uint32_t delivery_slot(const Message& m);
   uint32_t alloc_slot();
   void push(TimeUs at_us, Phase phase, uint32_t slot);
-  /// Removes and returns the earliest queued entry (the queue must not be empty).
-  QueueEntry pop();
   void deliver(uint32_t slot);
   void fire(uint32_t slot);
   void hold_or_release(NodeId node, uint32_t slot);
@@ -230,14 +233,8 @@ class Engine {
   void transmit(Message& m);
   void set_timer(NodeId node, TimerId id, TimeUs delay_us);
   void cancel_timer(NodeId node, TimerId id);
-  void disarm(size_t timer_index);
-  /// Index of the earliest armed timer, or SIZE_MAX.
-  size_t earliest_timer() const { return timer_heap_.empty() ? SIZE_MAX : timer_heap_[0]; }
-  void fire_armed(size_t timer_index);
-  bool timer_before(size_t a, size_t b) const;
-  void timer_swap(size_t i, size_t j);
-  void timer_sift_up(size_t i);
-  void timer_sift_down(size_t i);
+  void disarm(uint32_t timer);
+  void fire_armed(uint32_t timer);
   void drop_held(NodeId node);
   void record(TraceKind kind, NodeId node, NodeId peer, uint8_t code, int32_t x, int32_t y,
               int64_t a, int64_t b, int64_t c);
@@ -253,9 +250,9 @@ class Engine {
   std::vector<std::string> names_;
   std::vector<Event> events_;          // slab; queue entries point into it
   std::vector<uint32_t> free_slots_;
-  std::vector<QueueEntry> queue_;      // 4-ary min-heap on (time_us, order)
-  std::vector<TimerSlot> timers_;      // node * kMaxTimers + timer id
-  std::vector<size_t> timer_heap_;     // armed timer indices, min-heap on (time_us, order)
+  QuadHeap<QueueEntry> queue_;
+  std::vector<int32_t> timer_pos_;     // per node * kMaxTimers + timer id: heap position, -1 unarmed
+  QuadHeap<TimerEntry, TimerPositions> timers_{TimerPositions{&timer_pos_}};
   std::vector<Message> outbox_;
   TimeUs now_us_ = 0;
   uint64_t next_sequence_ = 0;

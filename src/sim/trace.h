@@ -136,8 +136,35 @@ class Trace {
   std::vector<Sink> sinks_;
 };
 
-/// Folds one record (its canonical words, see trace.cpp) into `hash`.
-uint64_t hash_event(uint64_t hash, const TraceEvent& event);
+
+// Folds one record into `hash`. Canonical form of a record: six 64-bit words packed field by
+// field (independent of struct layout and endianness). Each word is multiplied by its own odd
+// constant (a bijection, so a changed field changes its term; independent multiplications run in
+// parallel), the products are summed, and the sum is folded into the chain with one
+// multiply-xorshift step: the hash runs on every record of a long run, so it must not be a long
+// chain of dependent operations.
+inline uint64_t hash_event(uint64_t hash, const TraceEvent& e) {
+  const uint64_t w0 = static_cast<uint64_t>(e.time_us);
+  const uint64_t w1 = static_cast<uint64_t>(e.kind) | uint64_t{e.node} << 8 | uint64_t{e.peer} << 16 |
+                      uint64_t{e.code} << 24 | uint64_t{static_cast<uint32_t>(e.x)} << 32;
+  const uint64_t w2 = static_cast<uint32_t>(e.y);
+  const uint64_t w3 = static_cast<uint64_t>(e.a), w4 = static_cast<uint64_t>(e.b), w5 = static_cast<uint64_t>(e.c);
+  const uint64_t mixed = w0 * 0x9E3779B97F4A7C15ull + w1 * 0xC2B2AE3D27D4EB4Full + w2 * 0x165667B19E3779F9ull +
+                         w3 * 0xD6E8FEB86659FD93ull + w4 * 0xFF51AFD7ED558CCDull + w5 * 0xC4CEB9FE1A85EC53ull;
+  hash = (hash ^ mixed) * 0x9E3779B97F4A7C15ull;  // 2^64 / golden ratio, odd
+  return hash ^ (hash >> 29);
+}
+
+// Inline: the engine builds the record field by field, and a call would read those fields back
+// as whole words from memory before the stores land (a store-forwarding stall on every record).
+inline void Trace::record(const TraceEvent& event) {
+  ++count_;
+  if (keep_) events_.push_back(event);
+  else hash_ = hash_event(hash_, event);
+  const uint32_t bit = kind_bit(event.kind);
+  for (const Sink& s : sinks_)
+    if (s.kinds & bit) s.sink->on_trace(event);
+}
 
 /// One line, e.g. "1.204000 n1 send ->n2 append #12 e1 m345".
 std::string format_event(const TraceEvent& event, const std::vector<std::string>& names,
