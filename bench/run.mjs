@@ -21,7 +21,7 @@ const OPT = {
   simNative: path.resolve(arg("--sim-native", path.join(ROOT, "build/native-release/sim-bench"))),
   simWasm: path.resolve(arg("--sim-wasm", path.join(ROOT, "build/web/sim-bench-node.cjs"))),
   out: path.resolve(arg("--out", path.join(ROOT, "build/bench/report.md"))),
-  runs: Number(arg("--runs", "5")),
+  runs: Number(arg("--runs", "9")),
   idleSeconds: Number(arg("--idle-seconds", "10")),
   frameSeconds: Number(arg("--frame-seconds", "5")),
 };
@@ -319,11 +319,15 @@ try {
   const ct = total(course.files), bt = total(base.files);
   row("Download before first frame (gzip -9, total)", kb(ct), kb(bt), "≤ 700 KB", ct <= 700 * 1024);
 }
-// 2. Time to first readable lesson vs the baseline's first frame.
+// 2. Time to first readable lesson vs the baseline's first frame. Judged on the median of the
+//    paired ratios: each course load is followed at once by a baseline load, and on this shared
+//    machine a slow minute slows both (single loads of the same page vary from 0.3 to 0.9 s).
 {
   const c = median(course.loads), b = median(base.loads), h = median(course.hidden);
-  row(`Time to first lesson frame vs first frame (median of ${OPT.runs})`, ms(c), ms(b), `≤ 1.3× baseline (${ms(1.3 * b)})`, c <= 1.3 * b,
-    `${(c / b).toFixed(2)}×. Course: the frame that first draws lesson text (DBC.appReady: #loading gets class "done" and ` +
+  const ratio = median(course.loads.map((t, i) => t / base.loads[i]));
+  row(`Time to first lesson frame vs first frame (median of ${OPT.runs} pairs)`, ms(c), ms(b), `≤ 1.3× baseline (paired: ${ratio.toFixed(2)}×)`, ratio <= 1.3,
+    `${ratio.toFixed(2)}× (median of the ${OPT.runs} paired ratios; ratio of the medians ${(c / b).toFixed(2)}×). ` +
+    `Course: the frame that first draws lesson text (DBC.appReady: #loading gets class "done" and ` +
     `starts its 180 ms fade; DBC.items is non-empty). #loading.hidden follows at ${ms(h)} median (${(h / b).toFixed(2)}× baseline): ` +
     `a 200 ms timer, delayed further while the first frames keep the main thread busy.`);
 }

@@ -73,8 +73,10 @@ void WebglRenderer::init() {
   glBindAttribLocation(program_, kColor, "color");
   glBindAttribLocation(program_, kTransform, "transform");
   glBindAttribLocation(program_, kWhiteUv, "white_uv");
+  // Linking runs in the GPU process while start-up goes on (fonts, lesson, first frame): nothing
+  // here may wait for it. glUseProgram would, because the browser checks the link status before
+  // it accepts a program, so it happens in render() (a software GPU links for ~100 ms).
   glLinkProgram(program_);
-  glUseProgram(program_);
 
   glGenVertexArrays(1, &vao_);
   glGenBuffers(1, &vbo_);
@@ -144,6 +146,7 @@ void WebglRenderer::render(const ImDrawData* data, int fb_w, int fb_h, ImVec4 cl
   const float l = data->DisplayPos.x, r = data->DisplayPos.x + data->DisplaySize.x;
   const float t = data->DisplayPos.y, b = data->DisplayPos.y + data->DisplaySize.y;
   glVertexAttrib4f(kTransform, 2.0f / (r - l), 2.0f / (t - b), (r + l) / (l - r), (t + b) / (b - t));
+  glUseProgram(program_);  // not in init(): see there
   glBindVertexArray(vao_);
   const ImVec2 clip_off = data->DisplayPos, scale = data->FramebufferScale;
   for (int n = 0; n < data->CmdListsCount; ++n) {

@@ -48,16 +48,26 @@ void CoreQueue::collect(TimeUs now_us, std::vector<int64_t>& done) {
 }
 
 void Window::add(TimeUs t_us, int64_t value) {
-  while (!entries_.empty() && entries_.front().first <= t_us - span_us_) entries_.pop_front();
-  entries_.emplace_back(t_us, value);
+  while (!entries_.empty() && entries_.front().t_us <= t_us - span_us_) entries_.pop_front();
+  if (!entries_.empty() && t_us < entries_.back().t_us) in_order_ = false;
+  entries_.push_back({t_us, value, total_});
+  total_ += value;
 }
 
-// Samples read these every 100 ms over thousands of entries: count and sum walk the window
-// without copying it.
+// Samples read count and sum every 100 ms over thousands of entries. The entries arrive in time
+// order (a node's own clock), so two binary searches find the window and the running totals give
+// its sum; a clock stepped back by a skew change falls back to visiting every entry.
+std::pair<Window::Iter, Window::Iter> Window::range(TimeUs now_us) const {
+  const Iter first = std::partition_point(entries_.begin(), entries_.end(),
+                                          [&](const Entry& e) { return e.t_us <= now_us - span_us_; });
+  const Iter last = std::partition_point(first, entries_.end(), [&](const Entry& e) { return e.t_us <= now_us; });
+  return {first, last};
+}
+
 template <class F>
 void Window::each(TimeUs now_us, F&& f) const {
-  for (const auto& e : entries_)
-    if (e.first > now_us - span_us_ && e.first <= now_us) f(e.second);
+  for (const Entry& e : entries_)
+    if (e.t_us > now_us - span_us_ && e.t_us <= now_us) f(e.value);
 }
 
 std::vector<int64_t> Window::values(TimeUs now_us) const {
@@ -68,12 +78,21 @@ std::vector<int64_t> Window::values(TimeUs now_us) const {
 }
 
 int64_t Window::count(TimeUs now_us) const {
+  if (in_order_) {
+    const auto [first, last] = range(now_us);
+    return last - first;
+  }
   int64_t n = 0;
   each(now_us, [&n](int64_t) { ++n; });
   return n;
 }
 
 int64_t Window::sum(TimeUs now_us) const {
+  if (in_order_) {
+    const auto [first, last] = range(now_us);
+    const auto total_at = [this](Iter it) { return it == entries_.end() ? total_ : it->total_before; };
+    return total_at(last) - total_at(first);
+  }
   int64_t s = 0;
   each(now_us, [&s](int64_t v) { s += v; });
   return s;

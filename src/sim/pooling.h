@@ -95,10 +95,20 @@ class Window {
   TimeUs span_us() const { return span_us_; }
 
  private:
+  struct Entry {
+    TimeUs t_us;
+    int64_t value;
+    int64_t total_before;  // sum of every value added before this one
+  };
+  using Iter = std::deque<Entry>::const_iterator;
+  /// The entries inside (now - span, now], as a range when the times are in order.
+  std::pair<Iter, Iter> range(TimeUs now_us) const;
   template <class F>
   void each(TimeUs now_us, F&& f) const;
   TimeUs span_us_;
-  std::deque<std::pair<TimeUs, int64_t>> entries_;
+  std::deque<Entry> entries_;
+  int64_t total_ = 0;
+  bool in_order_ = true;  // false once a node's clock stepped back (a skew change)
 };
 
 /// The p-th percentile (0..100, nearest rank) of `values`; 0 when empty.

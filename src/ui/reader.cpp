@@ -173,6 +173,19 @@ void callout(const course::Block& b, float width) {
   ImGui::Dummy(ImVec2(width, 0));
 }
 
+// A stand-in for a block not laid out yet (see LessonReader::draw): its text as lines of body
+// text, a lab as a typical lab card. It only sizes the scroll range until the next frame.
+constexpr float kLabEstimate = 640, kQuizEstimate = 900;
+float estimated_height(const course::Block& b, float width) {
+  if (b.type == course::BlockType::lab) return kLabEstimate;
+  size_t chars = b.text.size();
+  for (const std::string& item : b.items) chars += item.size();
+  for (const std::vector<std::string>& row : b.rows)
+    for (const std::string& cell : row) chars += cell.size();
+  const float chars_per_line = std::max(1.0f, width / (fonts().body->FontSize * 0.5f));
+  return fonts().line_height * std::ceil((float(chars) + 1) / chars_per_line);
+}
+
 void lab_card(const course::Block& b, const course::Course& c, float width, LabSlots* labs) {
   const Palette& p = palette();
   ImVec2 top = ImGui::GetCursorScreenPos();
@@ -223,7 +236,7 @@ void LessonReader::draw_block(const course::Block& b, const course::Course& c, f
   }
 }
 
-void LessonReader::draw(const course::CourseSession& s, std::vector<course::Command>& out, LabSlots* labs) {
+bool LessonReader::draw(const course::CourseSession& s, std::vector<course::Command>& out, LabSlots* labs) {
   const int k = s.current_lesson();
   const course::Course& c = s.course();
   const float avail = ImGui::GetContentRegionMax().x;  // from the window's left edge, whatever came before
@@ -232,13 +245,25 @@ void LessonReader::draw(const course::CourseSession& s, std::vector<course::Comm
   const float left = std::floor((avail - width) * 0.5f);
   const course::Lesson* lesson = s.lesson(k);
 
+  bool fresh_layout = false;
   if (k != shown_lesson_ || width != layout_width_) {
     if (k != shown_lesson_) ImGui::SetScrollY(0);
     shown_lesson_ = k;
     layout_width_ = width;
     block_heights_.assign(lesson ? lesson->blocks.size() : 0, -1.0f);
+    fresh_layout = true;
   }
-  if (lesson && block_heights_.size() != lesson->blocks.size()) block_heights_.assign(lesson->blocks.size(), -1.0f);
+  if (lesson && block_heights_.size() != lesson->blocks.size()) {
+    block_heights_.assign(lesson->blocks.size(), -1.0f);
+    fresh_layout = true;
+  }
+  // The first frame of a layout lays out only what the reader sees: blocks below the view get
+  // an estimated height and are measured in the next frame. A new lesson's first frame then costs
+  // what it shows; labs below the view (their simulation, their views) are most of the rest, and
+  // in the browser most of that is compiling their code on first use. Not while a saved place is
+  // waiting to be restored: that needs every height above it.
+  const bool defer_below = fresh_layout && pending_lesson_ != k;
+  bool deferred = false;
 
   ImGui::SetCursorPosX(left);
   ImGui::BeginGroup();
@@ -252,7 +277,7 @@ void LessonReader::draw(const course::CourseSession& s, std::vector<course::Comm
   if (!lesson) {
     rich_text("Loading the lesson\xE2\x80\xA6", width, ui_style(palette().text_muted));
     ImGui::EndGroup();
-    return;
+    return false;
   }
   rich_text(lesson->summary, width, ui_style(palette().text_muted));
   ImGui::PushFont(fonts().small);
@@ -268,6 +293,9 @@ void LessonReader::draw(const course::CourseSession& s, std::vector<course::Comm
     float& cached = block_heights_[i];
     if (cached >= 0 && (y + cached < view_top || y > view_bottom)) {
       ImGui::Dummy(ImVec2(width, cached));
+    } else if (defer_below && y > view_bottom) {
+      ImGui::Dummy(ImVec2(width, estimated_height(lesson->blocks[i], width)));
+      deferred = true;
     } else {
       ImGui::PushID(int(i));
       draw_block(lesson->blocks[i], c, width, labs);
@@ -278,8 +306,13 @@ void LessonReader::draw(const course::CourseSession& s, std::vector<course::Comm
   }
 
   vspace(24);
-  if (const course::Quiz* q = s.quiz(k)) quiz_.draw(s, k, *q, width, out);
-  draw_navigation(s, k, width, out);
+  if (defer_below && ImGui::GetCursorPosY() > view_bottom) {
+    ImGui::Dummy(ImVec2(width, kQuizEstimate));
+    deferred = true;
+  } else {
+    if (const course::Quiz* q = s.quiz(k)) quiz_.draw(s, k, *q, width, out);
+    draw_navigation(s, k, width, out);
+  }
   vspace(80);
   ImGui::EndGroup();
 
@@ -293,6 +326,7 @@ void LessonReader::draw(const course::CourseSession& s, std::vector<course::Comm
     last_scroll_ = scroll;
     out.push_back(course::cmd::SetScroll{int(scroll)});
   }
+  return deferred;
 }
 
 void LessonReader::draw_navigation(const course::CourseSession& s, int k, float width, std::vector<course::Command>& out) {

@@ -2,7 +2,7 @@
 // the previous/next navigation. Reads the CourseSession; changes go out as commands.
 //
 //   ui::LessonReader reader;
-//   reader.draw(session, commands, &labs);   // inside the content child window
+//   if (reader.draw(session, commands, &labs)) keep_drawing();   // inside the content child window
 #pragma once
 #include <vector>
 
@@ -14,7 +14,8 @@ namespace ui {
 
 class LessonReader {
  public:
-  void draw(const course::CourseSession& s, std::vector<course::Command>& out, LabSlots* labs);
+  // Returns true when part of the lesson still has to be laid out: draw another frame.
+  bool draw(const course::CourseSession& s, std::vector<course::Command>& out, LabSlots* labs);
   // Ask for a scroll position once the lesson's layout is known (restoring a saved place).
   void scroll_to(int lesson, float scroll_px) { pending_lesson_ = lesson; pending_scroll_ = scroll_px; }
 

@@ -78,7 +78,7 @@ void CourseShell::draw(const ShellInput& in, ShellOutput& out, LabSlots* labs) {
   ImGui::BeginChild("reader", ImVec2(io.DisplaySize.x - sidebar_w, io.DisplaySize.y - bar_h), false, ImGuiWindowFlags_NavFlattened);
   notices(in, out, io.DisplaySize.x - sidebar_w);
   if (show_completion_ && completed) completion(in, out);
-  else reader_.draw(s, out.commands, labs);
+  else if (reader_.draw(s, out.commands, labs)) out.animating = true;
   out.content_height = int(bar_h + ImGui::GetScrollMaxY() + ImGui::GetWindowHeight());
   ImGui::EndChild();
 

@@ -3,9 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "sim/engine.h"
+#include "sim/quad_heap.h"
 
 namespace {
 
@@ -236,6 +238,40 @@ TEST_CASE("network config validation names the bad field") {
   c.link.loss_ppm = 2'000'000;
   CHECK_FALSE(c.validate(&error));
   CHECK(error.find("loss_ppm") != std::string::npos);
+}
+
+TEST_CASE("quad heap: pops in (time, order) order through pushes and removals from the middle") {
+  struct Entry { sim::TimeUs time_us; uint64_t order; uint32_t id; };
+  struct Track {
+    std::vector<int32_t>* pos;
+    void operator()(const Entry& e, size_t i) const { (*pos)[e.id] = static_cast<int32_t>(i); }
+  };
+  std::vector<int32_t> pos(400, -1);
+  sim::QuadHeap<Entry, Track> heap{Track{&pos}};
+  std::set<std::pair<sim::TimeUs, uint64_t>> model;  // what should be inside, in order
+  std::vector<Entry> by_id(400);
+  sim::Rng rng(3);
+  uint64_t order = 0;
+  for (int step = 0; step < 20000; ++step) {
+    const int64_t what = rng.below(10);
+    const uint32_t id = static_cast<uint32_t>(rng.below(400));
+    if (what < 5 && pos[id] < 0) {  // push; few distinct times, so ties fall to `order`
+      by_id[id] = Entry{rng.below(50), order++, id};
+      heap.push(by_id[id]);
+      model.insert({by_id[id].time_us, by_id[id].order});
+    } else if (what < 8 && pos[id] >= 0) {  // remove from wherever it is
+      heap.erase(static_cast<size_t>(pos[id]));
+      pos[id] = -1;
+      model.erase({by_id[id].time_us, by_id[id].order});
+    } else if (!heap.empty()) {
+      const Entry top = heap.pop();
+      pos[top.id] = -1;
+      REQUIRE(std::make_pair(top.time_us, top.order) == *model.begin());
+      model.erase(model.begin());
+    }
+    REQUIRE(heap.size() == model.size());
+    for (size_t i = 0; i < heap.entries().size(); ++i) REQUIRE(pos[heap.entries()[i].id] == static_cast<int32_t>(i));
+  }
 }
 
 TEST_CASE("rng: below() stays in range and is reproducible") {

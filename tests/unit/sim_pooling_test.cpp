@@ -3,10 +3,12 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "sim/fixture.h"
 #include "sim/lab.h"
 #include "sim/pooling.h"
+#include "sim/rng.h"
 
 namespace {
 
@@ -139,6 +141,33 @@ TEST_CASE("percentile: nearest rank") {
   CHECK(sim::percentile(v, 50) == 50);
   CHECK(sim::percentile(v, 99) == 99);
   CHECK(sim::percentile(v, 100) == 100);
+}
+
+TEST_CASE("window: count and sum see exactly the values of the last span, also after a clock steps back") {
+  // A brute-force model: the values still held (adds drop those a span older than the newest,
+  // from the front, as documented), filtered one by one on each question.
+  struct Added { sim::TimeUs t_us; int64_t value; };
+  sim::Rng rng(7);
+  for (bool step_back : {false, true}) {
+    sim::Window window(1000);
+    std::vector<Added> added;
+    sim::TimeUs t = 0;
+    for (int i = 0; i < 2000; ++i) {
+      t += rng.below(40);
+      if (step_back && i == 1000) t -= 700;  // a skew change moves the node's clock back
+      const int64_t value = rng.below(100);
+      window.add(t, value);
+      while (!added.empty() && added.front().t_us <= t - 1000) added.erase(added.begin());
+      added.push_back({t, value});
+      const sim::TimeUs now = t + rng.below(300);
+      int64_t count = 0, sum = 0;
+      for (const Added& a : added)
+        if (a.t_us > now - 1000 && a.t_us <= now) ++count, sum += a.value;
+      REQUIRE(window.count(now) == count);
+      REQUIRE(window.sum(now) == sum);
+      REQUIRE(static_cast<int64_t>(window.values(now).size()) == count);
+    }
+  }
 }
 
 TEST_CASE("pooling lab: refusals = sessions - max_connections; the database never exceeds its max") {
