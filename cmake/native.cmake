@@ -8,6 +8,13 @@ add_executable(content-lint src/tools/content_lint.cpp)
 target_link_libraries(content-lint PRIVATE course)
 target_compile_options(content-lint PRIVATE ${DBC_WARNINGS})
 
+# GCC's SLP vectoriser copies freshly built small structs (a queue entry, a trace record) with one
+# 16-byte load right after two 8-byte stores, which stalls store-to-load forwarding on every
+# event: without it the simulation runs 5-8% faster (same results; integer code only).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  target_compile_options(sim PRIVATE -fno-tree-slp-vectorize)
+endif()
+
 add_executable(sim-bench src/tools/sim_bench.cpp)
 target_link_libraries(sim-bench PRIVATE sim)
 target_compile_options(sim-bench PRIVATE ${DBC_WARNINGS})
