@@ -1,7 +1,11 @@
 #include "app/webgl_renderer.h"
 
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
+
+#include "ui/widgets.h"
 
 namespace {
 
@@ -136,6 +140,19 @@ void WebglRenderer::upload_fonts(ImFontAtlas* atlas) {
   atlas->ClearTexData();  // the GPU has it; the CPU copy is megabytes
 }
 
+// ui::fill_rect's opaque regions: a scissored clear, edges rounded to the nearest pixel as the
+// rasteriser rounds the triangles around them.
+void WebglRenderer::clear_region(const ImDrawCmd& cmd, ImVec2 clip_off, ImVec2 scale, int fb_h) {
+  const int x1 = int(std::lround((cmd.ClipRect.x - clip_off.x) * scale.x)), y1 = int(std::lround((cmd.ClipRect.y - clip_off.y) * scale.y));
+  const int x2 = int(std::lround((cmd.ClipRect.z - clip_off.x) * scale.x)), y2 = int(std::lround((cmd.ClipRect.w - clip_off.y) * scale.y));
+  if (x2 <= x1 || y2 <= y1) return;
+  const ImU32 c = static_cast<ImU32>(reinterpret_cast<uintptr_t>(cmd.UserCallbackData));
+  glScissor(x1, fb_h - y2, x2 - x1, y2 - y1);
+  glClearColor(float((c >> IM_COL32_R_SHIFT) & 0xFF) / 255.0f, float((c >> IM_COL32_G_SHIFT) & 0xFF) / 255.0f,
+               float((c >> IM_COL32_B_SHIFT) & 0xFF) / 255.0f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+}
+
 void WebglRenderer::render(const ImDrawData* data, int fb_w, int fb_h, ImVec4 clear_color) {
   glViewport(0, 0, fb_w, fb_h);
   glDisable(GL_SCISSOR_TEST);
@@ -159,6 +176,10 @@ void WebglRenderer::render(const ImDrawData* data, int fb_w, int fb_h, ImVec4 cl
     glBufferSubData(GL_ARRAY_BUFFER, 0, vsize, list->VtxBuffer.Data);
     glBufferSubData(GL_ELEMENT_ARRAY_BUFFER, 0, isize, list->IdxBuffer.Data);
     for (const ImDrawCmd& cmd : list->CmdBuffer) {
+      if (cmd.UserCallback == ui::opaque_fill) {
+        clear_region(cmd, clip_off, scale, fb_h);
+        continue;
+      }
       if (cmd.UserCallback != nullptr) {
         if (cmd.UserCallback != ImDrawCallback_ResetRenderState) cmd.UserCallback(list, &cmd);
         continue;

@@ -190,7 +190,7 @@ void draw_predictions(const LabSession& s, float width, std::vector<LabIntent>& 
     ImGui::EndGroup();
     const ImVec2 bottom(top.x + width, ImGui::GetItemRectMax().y + 12);
     splitter.SetCurrentChannel(dl, 0);
-    dl->AddRectFilled(top, bottom, p.note_soft, kRadius);
+    fill_rect(dl, top, bottom, p.note_soft, kRadius);
     dl->AddRectFilled(top, ImVec2(top.x + 4, bottom.y), p.note, kRadius, ImDrawFlags_RoundCornersLeft);
     splitter.Merge(dl);
     ImGui::SetCursorScreenPos(ImVec2(top.x, bottom.y));

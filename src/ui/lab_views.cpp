@@ -293,7 +293,7 @@ void draw_cluster_view(const LabSession& s, float width, std::vector<LabIntent>&
   ImGui::Dummy(ImVec2(1, 6));
   ImVec2 origin = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height), p.page, kRadius);
+  fill_rect(dl, origin, ImVec2(origin.x + width, origin.y + height), p.page, kRadius);
   dl->AddRect(origin, ImVec2(origin.x + width, origin.y + height), p.border, kRadius);
   if (backdrop == sim::Backdrop::World) draw_world_backdrop(dl, origin, ImVec2(width, height));
   std::vector<ImVec2> pos = layout_nodes(nodes, origin, ImVec2(width, height), backdrop);
@@ -436,7 +436,7 @@ void draw_timeline(const LabSession& s, float width, std::vector<LabIntent>& out
   }
   ImVec2 o = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(o, ImVec2(o.x + width, o.y + height), p.surface, 6);
+  fill_rect(dl, o, ImVec2(o.x + width, o.y + height), p.surface, 6);
   const float x0 = o.x + label_w, x1 = o.x + width - 8;
   auto x_of = [&](sim::TimeUs t) { return x0 + (x1 - x0) * float(double(t - t0) / double(t1 - t0)); };
   auto y_of = [&](int node) { return o.y + 8 + lane_h * (float(node) + 0.5f); };
@@ -528,7 +528,7 @@ void draw_lab_charts(const LabSession& s, float width) {
     ImVec2 o = ImGui::GetCursorScreenPos();
     const float h = 80;
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(o, ImVec2(o.x + width, o.y + h), p.surface, 6);
+    fill_rect(dl, o, ImVec2(o.x + width, o.y + h), p.surface, 6);
     int64_t vmax = 1;
     for (size_t i : idx)
       for (size_t k = n - window; k < n; ++k) vmax = std::max(vmax, m.series[i][k]);

@@ -34,7 +34,7 @@ bool option_card(const course::Option& o, bool selected, bool graded, float widt
   if (graded && o.correct) { fill = p.success_soft; border = p.success; }
   else if (graded && selected) { fill = p.danger_soft; border = p.danger; }
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + h), fill, kRadius);
+  fill_rect(dl, pos, ImVec2(pos.x + width, pos.y + h), fill, kRadius);
   dl->AddRect(pos, ImVec2(pos.x + width, pos.y + h), border, kRadius, 0, selected || (graded && o.correct) ? 2.0f : 1.0f);
   ImVec2 c(pos.x + pad + mark * 0.5f, pos.y + pad + s.line_height * 0.5f);
   ImU32 ring = graded && o.correct ? p.success : graded && selected ? p.danger : selected ? p.accent : p.text_muted;
@@ -67,7 +67,7 @@ void result_banner(const course::QuizResult& r, const course::Course& c, int les
   ImVec2 pos = ImGui::GetCursorScreenPos();
   float h = 88;
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + h), r.passed ? p.success_soft : p.warning_soft, kRadius);
+  fill_rect(dl, pos, ImVec2(pos.x + width, pos.y + h), r.passed ? p.success_soft : p.warning_soft, kRadius);
   dl->AddText(fonts().h3, fonts().h3->FontSize, ImVec2(pos.x + 20, pos.y + 16), r.passed ? p.success : p.warning, title.c_str());
   ImGui::SetCursorScreenPos(ImVec2(pos.x + 20, pos.y + 48));
   rich_text(body, width - 40, ui_style(p.text));

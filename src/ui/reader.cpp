@@ -97,7 +97,7 @@ void code(const course::Block& b, float width) {
   float height = header_h + lines * line_h + pad;
   ImVec2 pos = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + height), p.code_bg, kRadius);
+  fill_rect(dl, pos, ImVec2(pos.x + width, pos.y + height), p.code_bg, kRadius);
   // Header: language (or caption) on the left, the copy button on the right.
   std::string label = b.caption.empty() ? b.language : b.caption;
   dl->AddText(fonts().small, fonts().small->FontSize, ImVec2(pos.x + pad, pos.y + 10), IM_COL32(160, 170, 185, 255), label.c_str());
@@ -164,7 +164,7 @@ void callout(const course::Block& b, float width) {
   float h = pad + title_h + measure_rich_text(b.text, inner, s) + pad;
   ImVec2 pos = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + h), soft, kRadius);
+  fill_rect(dl, pos, ImVec2(pos.x + width, pos.y + h), soft, kRadius);
   dl->AddRectFilled(pos, ImVec2(pos.x + bar, pos.y + h), accent, kRadius, ImDrawFlags_RoundCornersLeft);
   dl->AddText(fonts().ui_bold, fonts().ui_bold->FontSize, ImVec2(pos.x + bar + pad, pos.y + pad), accent, title.c_str());
   ImGui::SetCursorScreenPos(ImVec2(pos.x + bar + pad, pos.y + pad + title_h));
@@ -213,7 +213,7 @@ void lab_card(const course::Block& b, const course::Course& c, float width, LabS
   ImGui::EndGroup();
   ImVec2 bottom(top.x + width, ImGui::GetItemRectMax().y + pad);
   dl->ChannelsSetCurrent(0);
-  dl->AddRectFilled(top, bottom, p.surface, kRadius);
+  fill_rect(dl, top, bottom, p.surface, kRadius);
   dl->AddRect(top, bottom, p.accent, kRadius, 0, 1.5f);
   dl->ChannelsMerge();
   ImGui::SetCursorScreenPos(ImVec2(top.x, bottom.y));

@@ -66,13 +66,11 @@ void CourseShell::draw(const ShellInput& in, ShellOutput& out, LabSlots* labs) {
   float sidebar_w = narrow ? 0 : kSidebarWidth;
   ImGui::SetCursorPos(ImVec2(0, bar_h));
   if (!narrow) {
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, col(palette().sidebar));
-    ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, 0);
+    // The sidebar's colour as a fill (a clear, see fill_rect), not as the child's background.
+    fill_rect(ImGui::GetWindowDrawList(), ImVec2(0, bar_h), ImVec2(sidebar_w, io.DisplaySize.y), palette().sidebar);
     ImGui::BeginChild("lessons", ImVec2(sidebar_w, io.DisplaySize.y - bar_h), false, ImGuiWindowFlags_NavFlattened);
     sidebar(in, out, io.DisplaySize.y - bar_h);
     ImGui::EndChild();
-    ImGui::PopStyleVar();
-    ImGui::PopStyleColor();
     ImGui::SameLine(0, 0);
   }
   ImGui::BeginChild("reader", ImVec2(io.DisplaySize.x - sidebar_w, io.DisplaySize.y - bar_h), false, ImGuiWindowFlags_NavFlattened);
@@ -107,7 +105,7 @@ void CourseShell::top_bar(const ShellInput& in, float width, bool narrow) {
   const Palette& p = palette();
   const float h = in.compact ? 48 : kTopBarHeight;
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(ImVec2(0, 0), ImVec2(width, h), p.surface);
+  fill_rect(dl, ImVec2(0, 0), ImVec2(width, h), p.surface);
   dl->AddLine(ImVec2(0, h - 0.5f), ImVec2(width, h - 0.5f), p.border);
 
   float x = 20;
@@ -241,7 +239,7 @@ void CourseShell::notices(const ShellInput& in, ShellOutput& out, float width) {
     float text_w = w - 32 - 110;
     float h = measure_rich_text(n.text, text_w, ts) + 28;
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), n.warning ? p.warning_soft : p.accent_soft, kRadius);
+    fill_rect(dl, pos, ImVec2(pos.x + w, pos.y + h), n.warning ? p.warning_soft : p.accent_soft, kRadius);
     dl->AddRect(pos, ImVec2(pos.x + w, pos.y + h), n.warning ? p.warning : p.accent, kRadius);
     ImGui::SetCursorScreenPos(ImVec2(pos.x + 16, pos.y + 14));
     rich_text(n.text, text_w, ts);

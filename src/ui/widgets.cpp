@@ -1,5 +1,8 @@
 #include "ui/widgets.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -44,9 +47,46 @@ void pill(const char* text, ImU32 fg, ImU32 bg) {
   ImGui::Dummy(ImVec2(size.x + 2 * pad.x, size.y + 2 * pad.y));
 }
 
+namespace {
+
+// Below this a clear saves less than the extra draw call costs.
+constexpr float kClearMinArea = 160 * 160;
+
+void clear_region(ImDrawList* dl, ImVec2 min, ImVec2 max, ImU32 color) {
+  if (max.x <= min.x || max.y <= min.y) return;
+  dl->PushClipRect(min, max, true);
+  dl->AddCallback(opaque_fill, reinterpret_cast<void*>(static_cast<uintptr_t>(color)));
+  dl->PopClipRect();
+}
+
+}  // namespace
+
+void opaque_fill(const ImDrawList*, const ImDrawCmd*) {}
+
+void fill_rect(ImDrawList* dl, ImVec2 min, ImVec2 max, ImU32 color, float rounding) {
+  const bool opaque = (color & IM_COL32_A_MASK) == IM_COL32_A_MASK;
+  if (!opaque || (max.x - min.x) * (max.y - min.y) < kClearMinArea) {
+    dl->AddRectFilled(min, max, color, rounding);
+    return;
+  }
+  // Whole pixels, so the clears and the corner triangles meet exactly.
+  min = ImVec2(std::round(min.x), std::round(min.y));
+  max = ImVec2(std::round(max.x), std::round(max.y));
+  // ImGui's own limit for a rounding, whole.
+  const float r = std::max(0.0f, std::floor(std::min(rounding, std::min(max.x - min.x, max.y - min.y) * 0.5f - 1)));
+  clear_region(dl, ImVec2(min.x + r, min.y), ImVec2(max.x - r, max.y), color);
+  if (r <= 0) return;
+  clear_region(dl, ImVec2(min.x, min.y + r), ImVec2(min.x + r, max.y - r), color);
+  clear_region(dl, ImVec2(max.x - r, min.y + r), ImVec2(max.x, max.y - r), color);
+  dl->AddRectFilled(min, ImVec2(min.x + r, min.y + r), color, r, ImDrawFlags_RoundCornersTopLeft);
+  dl->AddRectFilled(ImVec2(max.x - r, min.y), ImVec2(max.x, min.y + r), color, r, ImDrawFlags_RoundCornersTopRight);
+  dl->AddRectFilled(ImVec2(min.x, max.y - r), ImVec2(min.x + r, max.y), color, r, ImDrawFlags_RoundCornersBottomLeft);
+  dl->AddRectFilled(ImVec2(max.x - r, max.y - r), max, color, r, ImDrawFlags_RoundCornersBottomRight);
+}
+
 void card_background(ImVec2 min, ImVec2 max, ImU32 fill, ImU32 border, float rounding) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(min, max, fill, rounding);
+  fill_rect(dl, min, max, fill, rounding);
   if (border) dl->AddRect(min, max, border, rounding);
 }
 
