@@ -64,6 +64,19 @@ void log_shader(GLuint shader, const char* what) {
   std::fprintf(stderr, "%s shader: %s\n", what, log);
 }
 
+// ui::fill_rect's opaque regions: a scissored clear, edges rounded to the nearest pixel as the
+// rasteriser rounds the triangles around them.
+void clear_opaque_fill(const ImDrawCmd& cmd, ImVec2 clip_off, ImVec2 scale, int fb_h) {
+  const int x1 = int(std::lround((cmd.ClipRect.x - clip_off.x) * scale.x)), y1 = int(std::lround((cmd.ClipRect.y - clip_off.y) * scale.y));
+  const int x2 = int(std::lround((cmd.ClipRect.z - clip_off.x) * scale.x)), y2 = int(std::lround((cmd.ClipRect.w - clip_off.y) * scale.y));
+  if (x2 <= x1 || y2 <= y1) return;
+  const ImU32 c = static_cast<ImU32>(reinterpret_cast<uintptr_t>(cmd.UserCallbackData));
+  glScissor(x1, fb_h - y2, x2 - x1, y2 - y1);
+  glClearColor(float((c >> IM_COL32_R_SHIFT) & 0xFF) / 255.0f, float((c >> IM_COL32_G_SHIFT) & 0xFF) / 255.0f,
+               float((c >> IM_COL32_B_SHIFT) & 0xFF) / 255.0f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+}
+
 }  // namespace
 
 void WebglRenderer::init() {
@@ -140,19 +153,6 @@ void WebglRenderer::upload_fonts(ImFontAtlas* atlas) {
   atlas->ClearTexData();  // the GPU has it; the CPU copy is megabytes
 }
 
-// ui::fill_rect's opaque regions: a scissored clear, edges rounded to the nearest pixel as the
-// rasteriser rounds the triangles around them.
-void WebglRenderer::clear_region(const ImDrawCmd& cmd, ImVec2 clip_off, ImVec2 scale, int fb_h) {
-  const int x1 = int(std::lround((cmd.ClipRect.x - clip_off.x) * scale.x)), y1 = int(std::lround((cmd.ClipRect.y - clip_off.y) * scale.y));
-  const int x2 = int(std::lround((cmd.ClipRect.z - clip_off.x) * scale.x)), y2 = int(std::lround((cmd.ClipRect.w - clip_off.y) * scale.y));
-  if (x2 <= x1 || y2 <= y1) return;
-  const ImU32 c = static_cast<ImU32>(reinterpret_cast<uintptr_t>(cmd.UserCallbackData));
-  glScissor(x1, fb_h - y2, x2 - x1, y2 - y1);
-  glClearColor(float((c >> IM_COL32_R_SHIFT) & 0xFF) / 255.0f, float((c >> IM_COL32_G_SHIFT) & 0xFF) / 255.0f,
-               float((c >> IM_COL32_B_SHIFT) & 0xFF) / 255.0f, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-}
-
 void WebglRenderer::render(const ImDrawData* data, int fb_w, int fb_h, ImVec4 clear_color) {
   glViewport(0, 0, fb_w, fb_h);
   glDisable(GL_SCISSOR_TEST);
@@ -177,7 +177,7 @@ void WebglRenderer::render(const ImDrawData* data, int fb_w, int fb_h, ImVec4 cl
     glBufferSubData(GL_ELEMENT_ARRAY_BUFFER, 0, isize, list->IdxBuffer.Data);
     for (const ImDrawCmd& cmd : list->CmdBuffer) {
       if (cmd.UserCallback == ui::opaque_fill) {
-        clear_region(cmd, clip_off, scale, fb_h);
+        clear_opaque_fill(cmd, clip_off, scale, fb_h);
         continue;
       }
       if (cmd.UserCallback != nullptr) {

@@ -21,7 +21,6 @@ class WebglRenderer {
   void render(const ImDrawData* data, int fb_w, int fb_h, ImVec4 clear_color);
 
  private:
-  static void clear_region(const ImDrawCmd& cmd, ImVec2 clip_off, ImVec2 scale, int fb_h);
   GLuint program_ = 0, vertex_shader_ = 0, fragment_shader_ = 0, vao_ = 0, vbo_ = 0, ibo_ = 0, font_texture_ = 0;
   GLsizeiptr vbo_size_ = 0, ibo_size_ = 0;
 };

@@ -45,7 +45,6 @@ class QuadHeap {
   size_t size() const { return h_.size(); }
   const Entry& top() const { return h_.front(); }
   const std::vector<Entry>& entries() const { return h_; }
-  void clear() { h_.clear(); }
 
   void push(const Entry& e) {
     h_.push_back(e);

@@ -136,7 +136,6 @@ class Trace {
   std::vector<Sink> sinks_;
 };
 
-
 // Folds one record into `hash`. Canonical form of a record: six 64-bit words packed field by
 // field (independent of struct layout and endianness). Each word is multiplied by its own odd
 // constant (a bijection, so a changed field changes its term; independent multiplications run in

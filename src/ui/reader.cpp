@@ -245,17 +245,13 @@ bool LessonReader::draw(const course::CourseSession& s, std::vector<course::Comm
   const float left = std::floor((avail - width) * 0.5f);
   const course::Lesson* lesson = s.lesson(k);
 
-  bool fresh_layout = false;
-  if (k != shown_lesson_ || width != layout_width_) {
+  const size_t blocks = lesson ? lesson->blocks.size() : 0;
+  const bool fresh_layout = k != shown_lesson_ || width != layout_width_ || block_heights_.size() != blocks;
+  if (fresh_layout) {
     if (k != shown_lesson_) ImGui::SetScrollY(0);
     shown_lesson_ = k;
     layout_width_ = width;
-    block_heights_.assign(lesson ? lesson->blocks.size() : 0, -1.0f);
-    fresh_layout = true;
-  }
-  if (lesson && block_heights_.size() != lesson->blocks.size()) {
-    block_heights_.assign(lesson->blocks.size(), -1.0f);
-    fresh_layout = true;
+    block_heights_.assign(blocks, -1.0f);
   }
   // The first frame of a layout lays out only what the reader sees: blocks below the view get
   // an estimated height and are measured in the next frame. A new lesson's first frame then costs
