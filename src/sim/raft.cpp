@@ -1011,7 +1011,7 @@ bool RaftConfig::validate(std::string* error) const {
          check(workload_ops_per_s >= 0 && workload_ops_per_s <= 10'000, "workload must be 0..10000 ops/s") &&
          check(heartbeat_us >= kUsPerMs && heartbeat_us <= 10 * kUsPerS, "heartbeat interval must be 1 ms..10 s") &&
          check(election_min_us >= 2 * heartbeat_us && election_min_us <= 60 * kUsPerS,
-               "the election timeout must be at least 2 heartbeat intervals (§3.4: broadcast time << "
+               "the election timeout must be at least 2 heartbeat intervals (Raft needs broadcast time << "
                "election timeout) and at most 60 s") &&
          check(election_spread_us >= 0 && election_spread_us <= 60 * kUsPerS, "timeout spread must be 0..60 s") &&
          check(op_timeout_us >= kUsPerMs && op_timeout_us <= 60 * kUsPerS, "operation timeout must be 1 ms..60 s");

@@ -1,11 +1,15 @@
 // content-lint: checks every content file against content/SCHEMA.md before it can ship.
 //
-//   content-lint CONTENT_DIR [--glyphs assets/fonts/glyphs.txt]
+//   content-lint CONTENT_DIR [--glyphs assets/fonts/glyphs.txt [--sources src]]
 //
 // Prints one line per error, "file: /json/pointer: reason", and exits 1 if there is any.
-// With --glyphs it also reports characters the subset fonts cannot draw (they would show as "?").
+// With --glyphs it also reports characters the subset fonts cannot draw (they would show as "?"),
+// and with --sources the same for the string literals of the C++ sources (the interface's own
+// text: buttons, labels, separators).
 #include <dirent.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -23,6 +27,50 @@ bool read_file(const std::string& path, std::string& out) {
   ss << in.rdbuf();
   out = ss.str();
   return true;
+}
+
+// Every .cpp and .h file under `dir`, recursively, sorted.
+void source_files_in(const std::string& dir, std::set<std::string>& out) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name, path = dir + "/" + name;
+    if (name == "." || name == "..") continue;
+    if (e->d_type == DT_DIR) source_files_in(path, out);
+    else if (name.size() > 4 && (name.compare(name.size() - 4, 4, ".cpp") == 0 || name.compare(name.size() - 2, 2, ".h") == 0)) out.insert(path);
+  }
+  closedir(d);
+}
+
+// The bytes of every string literal in a C++ source, escapes decoded ("\xE2\x9C\x93" is the
+// UTF-8 of a check mark), comments and character literals skipped.
+std::string string_literals(const std::string& src) {
+  std::string out;
+  auto hex = [](char c) { return c >= '0' && c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  size_t i = 0;
+  // Moves `i` to the end of the quoted run starting there (escaped quotes included), keeping
+  // the characters of string literals.
+  auto quoted = [&](char quote, bool keep) {
+    for (++i; i < src.size() && src[i] != quote; ++i) {
+      if (src[i] != '\\') {
+        if (keep) out += src[i];
+        continue;
+      }
+      if (++i < src.size() && src[i] == 'x' && keep) {
+        int v = 0;
+        while (i + 1 < src.size() && std::isxdigit(static_cast<unsigned char>(src[i + 1]))) v = v * 16 + hex(src[++i]);
+        out += char(v);
+      }
+    }
+    if (keep) out += '\n';  // each literal is a separate text
+  };
+  for (; i < src.size(); ++i) {
+    if (src.compare(i, 2, "//") == 0) i = std::min(src.find('\n', i), src.size());
+    else if (src.compare(i, 2, "/*") == 0) i = std::min(src.find("*/", i + 2), src.size()) + 1;
+    else if (src[i] == '\'' && (i == 0 || !std::isalnum(static_cast<unsigned char>(src[i - 1])))) quoted('\'', false);  // not 60'000
+    else if (src[i] == '"') quoted('"', true);
+  }
+  return out;
 }
 
 std::set<std::string> json_files_in(const std::string& dir, const std::string& sub) {
@@ -61,9 +109,11 @@ std::string utf8(char32_t cp) {
   return s;
 }
 
-void check_glyphs(const std::string& file, const std::string& text, const std::set<char32_t>& glyphs, course::Diagnostics& d) {
+// `from` skips code points below it (the sources' ASCII control escapes are not drawn text).
+void check_glyphs(const std::string& file, const std::string& text, const std::set<char32_t>& glyphs, course::Diagnostics& d,
+                  char32_t from = 0) {
   for (char32_t cp : code_points(text)) {
-    if (cp == '\n' || cp == '\t' || glyphs.count(cp)) continue;
+    if (cp < from || cp == '\n' || cp == '\t' || glyphs.count(cp)) continue;
     char hex[16];
     std::snprintf(hex, sizeof hex, "U+%04X", unsigned(cp));
     d.error(file, "", std::string("character ") + hex + " \"" + utf8(cp) + "\" is not in the font subset (assets/fonts/glyphs.txt)");
@@ -73,22 +123,30 @@ void check_glyphs(const std::string& file, const std::string& text, const std::s
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: content-lint CONTENT_DIR [--glyphs GLYPHS_FILE]\n");
+  std::string glyphs_file, sources_dir;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    if (std::string(argv[i]) == "--glyphs") glyphs_file = argv[i + 1];
+    else if (std::string(argv[i]) == "--sources") sources_dir = argv[i + 1];
+  }
+  if (argc < 2 || argc % 2 != 0 || (!sources_dir.empty() && glyphs_file.empty())) {
+    std::fprintf(stderr, "usage: content-lint CONTENT_DIR [--glyphs GLYPHS_FILE [--sources SOURCE_DIR]]\n");
     return 2;
   }
   std::string dir = argv[1];
   std::set<char32_t> glyphs;
-  bool check_font = false;
-  if (argc >= 4 && std::string(argv[2]) == "--glyphs") {
+  const bool check_font = !glyphs_file.empty();
+  if (check_font) {
     std::string g;
-    if (!read_file(argv[3], g)) { std::fprintf(stderr, "content-lint: cannot read %s\n", argv[3]); return 2; }
+    if (!read_file(glyphs_file, g)) { std::fprintf(stderr, "content-lint: cannot read %s\n", glyphs_file.c_str()); return 2; }
     glyphs = code_points(g);
-    check_font = true;
   }
 
   course::Diagnostics d;
   std::string text;
+  std::set<std::string> sources;
+  source_files_in(sources_dir, sources);
+  for (const std::string& file : sources)
+    if (read_file(file, text)) check_glyphs(file, string_literals(text), glyphs, d, 0x80);
   if (!read_file(dir + "/course.json", text)) {
     std::fprintf(stderr, "content-lint: cannot read %s/course.json\n", dir.c_str());
     return 2;

@@ -5,10 +5,22 @@ namespace ui {
 namespace {
 FontSet g_fonts;
 
-// Latin-1 plus the punctuation, arrows and symbols of assets/fonts/glyphs.txt.
-const ImWchar kRanges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x2030, 0x203A, 0x20AC, 0x20AC, 0x2122, 0x2122,
-                           0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25CF, 0x2713, 0x2717,
-                           0};
+// The characters of assets/fonts/glyphs.txt, the same the subset fonts hold (CMakeLists.txt).
+const unsigned char kGlyphsUtf8[] = {
+#include "glyphs_utf8.inc"
+};
+
+// Glyph ranges for the atlas, built once: exactly the listed characters, so the atlas builder
+// looks up no code point the fonts cannot have.
+const ImWchar* glyph_ranges() {
+  static ImVector<ImWchar> ranges;
+  if (ranges.empty()) {
+    ImFontGlyphRangesBuilder builder;
+    builder.AddText(reinterpret_cast<const char*>(kGlyphsUtf8));
+    builder.BuildRanges(&ranges);
+  }
+  return ranges.Data;
+}
 
 ImFont* add(ImFontAtlas* atlas, const std::string& data, float size_px, float density) {
   ImFontConfig cfg;
@@ -23,7 +35,7 @@ ImFont* add(ImFontAtlas* atlas, const std::string& data, float size_px, float de
     cfg.SizePixels = size_px;
     return atlas->AddFontDefault(&cfg);
   }
-  return atlas->AddFontFromMemoryTTF(const_cast<char*>(data.data()), int(data.size()), size_px, &cfg, kRanges);
+  return atlas->AddFontFromMemoryTTF(const_cast<char*>(data.data()), int(data.size()), size_px, &cfg, glyph_ranges());
 }
 }  // namespace
 

@@ -43,7 +43,8 @@ float layout(const std::string& text, float width, const TextStyle& s, ImDrawLis
       if (p < end) ++p;
     }
   }
-  const float space_w = width_of(s.regular, " ", " " + 1);
+  const char* space = " ";
+  const float space_w = width_of(s.regular, space, space + 1);
   const float pad = 3.0f;  // inline code background padding
   float x = 0, y = 0;
   bool line_empty = true;
