@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "sim/checkers.h"
+#include "sim/id_map.h"
 #include "sim/pooling.h"  // CoreQueue and Window: the database model both lesson 6 labs share
 
 namespace sim {
@@ -202,21 +202,21 @@ class App : public Protocol {
 
   void begin(Context& ctx, Kind kind, int32_t key) {
     const int64_t req = next_req_++;
-    requests_[req] = Request{kind, key, ctx.now_local_us()};
+    requests_.insert(req, Request{kind, key, ctx.now_local_us()});
     if (kind == Kind::Read) ctx.send(topology_.cache, Get{req, key});
     else ctx.send(topology_.db, DbQuery{req, key, static_cast<uint8_t>(kind == Kind::Write)});
   }
 
   void on_get_reply(Context& ctx, const GetReply& r) {
-    const auto it = requests_.find(r.req);
-    if (it == requests_.end()) return;
+    const Request* request = requests_.find(r.req);
+    if (request == nullptr) return;
     switch (r.answer) {
       case Answer::Hit:
       case Answer::Waited:
-        finish_read(ctx, it, r.version, topology_.cache, r.answer == Answer::Waited);
+        finish_read(ctx, r.req, *request, r.version, topology_.cache, r.answer == Answer::Waited);
         return;
       case Answer::Refresh:  // serve the cached value now, reload it in the background
-        finish_read(ctx, it, r.version, topology_.cache, false);
+        finish_read(ctx, r.req, *request, r.version, topology_.cache, false);
         begin(ctx, Kind::Refresh, r.key);
         return;
       case Answer::Miss:
@@ -227,40 +227,37 @@ class App : public Protocol {
   }
 
   void on_db_reply(Context& ctx, const DbReply& r) {
-    const auto it = requests_.find(r.req);
-    if (it == requests_.end()) return;
-    const Kind kind = it->second.kind;
+    const Request* request = requests_.find(r.req);
+    if (request == nullptr) return;
+    const Kind kind = request->kind;
     if (kind == Kind::Read || kind == Kind::Refresh) {
       ctx.send(topology_.cache, Set{r.version, r.key});  // fill the cache (and release any waiters)
-      if (kind == Kind::Read) return finish_read(ctx, it, r.version, topology_.db, false);
-      requests_.erase(it);
+      if (kind == Kind::Read) return finish_read(ctx, r.req, *request, r.version, topology_.db, false);
+      requests_.erase(r.req);
       return;
     }
     ++writes_;
     if (config_.policy == WritePolicy::CacheAside) ctx.send(topology_.cache, Del{r.key});
     if (config_.policy == WritePolicy::WriteThrough) ctx.send(topology_.cache, Set{r.version, r.key});
-    requests_.erase(it);
+    requests_.erase(r.req);
   }
 
-  void finish_read(Context& ctx, std::map<int64_t, Request>::iterator it, int64_t version, NodeId from, bool waited) {
+  void finish_read(Context& ctx, int64_t req, const Request& request, int64_t version, NodeId from, bool waited) {
     const bool hit = from == topology_.cache;
     ++reads_;
     hits_ += hit && !waited ? 1 : 0;
     waited_ += waited ? 1 : 0;
     hit_window_.add(ctx.now_local_us(), hit ? 1 : 0);
-    ctx.trace_note(kNoteRead, from, it->second.key, version, it->second.invoked_us);
-    requests_.erase(it);
+    ctx.trace_note(kNoteRead, from, request.key, version, request.invoked_us);
+    requests_.erase(req);
   }
 
   void sweep(Context& ctx) {
-    for (auto it = requests_.begin(); it != requests_.end();) {
-      if (ctx.now_local_us() - it->second.invoked_us < config_.timeout_us) {
-        ++it;
-        continue;
-      }
-      ++timeouts_;
-      it = requests_.erase(it);
-    }
+    requests_.erase_if([&](int64_t, const Request& r) {
+      const bool expired = ctx.now_local_us() - r.invoked_us >= config_.timeout_us;
+      timeouts_ += expired ? 1 : 0;
+      return expired;
+    });
   }
 
   void on_operator(Context& ctx, const Operator& o) {
@@ -273,7 +270,7 @@ class App : public Protocol {
   const Topology topology_;
   const int index_;
   const ZipfSampler zipf_;
-  std::map<int64_t, Request> requests_;  // in flight, by request id
+  IdMap<Request> requests_;  // in flight, by request id
   int64_t next_req_ = 1;
   int64_t reads_ = 0, hits_ = 0, waited_ = 0, writes_ = 0, timeouts_ = 0;
   Window hit_window_{kWindowUs};
@@ -426,10 +423,10 @@ class Database : public Protocol {
 
   void on_timer(Context& ctx, TimerId timer) override {
     if (timer != kTimerCpu) return;
-    std::vector<int64_t> done;
-    cpu_.collect(ctx.now_local_us(), done);
-    for (int64_t id : done) {
-      const Job& job = jobs_[id];
+    done_.clear();
+    cpu_.collect(ctx.now_local_us(), done_);
+    for (int64_t id : done_) {
+      const Job& job = *jobs_.find(id);  // a finished job is still in jobs_ (a crash clears both)
       int64_t& version = versions_[static_cast<size_t>(job.key)];
       if (job.write) {
         ++version;
@@ -453,7 +450,7 @@ class Database : public Protocol {
       peak_same_key_ = std::max(peak_same_key_, ++same);
     }
     const int64_t id = next_job_++;
-    jobs_[id] = Job{m.from, q.req, q.key, q.write != 0};
+    jobs_.insert(id, Job{m.from, q.req, q.key, q.write != 0});
     cpu_.submit(ctx.now_local_us(), id);
     peak_inside_ = std::max(peak_inside_, cpu_.inside());
     arm(ctx);
@@ -476,7 +473,8 @@ class Database : public Protocol {
   const Topology topology_;
   std::vector<int64_t> versions_;  // durable
   std::vector<int32_t> reading_;   // reads in progress per key
-  std::map<int64_t, Job> jobs_;
+  IdMap<Job> jobs_;
+  std::vector<int64_t> done_;  // jobs the CPU finished (kept: reused by every timer)
   CoreQueue cpu_;
   int64_t next_job_ = 0;
   int64_t reads_ = 0;

@@ -346,7 +346,7 @@ void Engine::trace_command(uint8_t verb, NodeId a, int32_t b, int64_t value) {
 
 void Engine::record(TraceKind kind, NodeId node, NodeId peer, uint8_t code, int32_t x, int32_t y,
                     int64_t a, int64_t b, int64_t c) {
-  TraceEvent e;
+  TraceEvent& e = trace_.append();
   e.time_us = now_us_;
   e.kind = kind;
   e.node = id8(node);
@@ -357,7 +357,7 @@ void Engine::record(TraceKind kind, NodeId node, NodeId peer, uint8_t code, int3
   e.a = a;
   e.b = b;
   e.c = c;
-  trace_.record(e);
+  trace_.commit(e);
 }
 
 void Engine::record_message(TraceKind kind, const Message& m, uint8_t code) {

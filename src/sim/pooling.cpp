@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "sim/id_map.h"
 #include "sim/lab.h"
 
 namespace sim {
@@ -723,10 +724,10 @@ class Database : public Protocol {
 
   void on_timer(Context& ctx, TimerId timer) override {
     if (timer != kTimerCpu) return;
-    std::vector<int64_t> done;
-    cpu_.collect(ctx.now_local_us(), done);
-    for (int64_t id : done) {
-      const Job& job = jobs_[id];
+    done_.clear();
+    cpu_.collect(ctx.now_local_us(), done_);
+    for (int64_t id : done_) {
+      const Job& job = *jobs_.find(id);  // a finished job is still in jobs_ (a crash clears both)
       ctx.send(job.from, Done{job.txn.seq, 0, job.txn.session, job.txn.conn, 0});
       jobs_.erase(id);
     }
@@ -786,7 +787,7 @@ class Database : public Protocol {
       ctx.trace_note(kNoteSet, from, t.session, t.conn, 0);
     }
     const int64_t id = next_job_++;
-    jobs_[id] = Job{from, t};
+    jobs_.insert(id, Job{from, t});
     cpu_.submit(ctx.now_local_us(), id);
     arm(ctx);
   }
@@ -805,7 +806,8 @@ class Database : public Protocol {
   const PoolingConfig config_;
   const Topology topology_;
   std::vector<Conn> conns_;
-  std::map<int64_t, Job> jobs_;
+  IdMap<Job> jobs_;
+  std::vector<int64_t> done_;  // jobs the CPU finished (kept: reused by every timer)
   CoreQueue cpu_;
   int64_t next_job_ = 0;
   int open_ = 0;

@@ -113,7 +113,14 @@ class Trace {
   /// keep_events = false keeps only the hash and the sinks (long benchmark runs).
   explicit Trace(bool keep_events = true) : keep_(keep_events) {}
 
-  void record(const TraceEvent& event);
+  /// Recording is two steps, so that the engine builds each record in place (no copy):
+  ///   TraceEvent& e = trace.append();  /* fill e */  trace.commit(e);
+  TraceEvent& append() {
+    ++count_;
+    return keep_ ? events_.append() : scratch_;
+  }
+  /// Hashes the record (unless kept: then on demand) and shows it to the sinks.
+  void commit(const TraceEvent& event);
   /// Calls `sink` for every later record of a kind in sink->kinds() (read once, here).
   void add_sink(TraceSink* sink) { sinks_.push_back({sink->kinds(), sink}); }
 
@@ -129,6 +136,7 @@ class Trace {
   mutable size_t hashed_ = 0;                      // kept records already folded into hash_
   uint64_t count_ = 0;
   TraceLog events_;
+  TraceEvent scratch_;  // the record being built when records are not kept
   struct Sink {
     uint32_t kinds;
     TraceSink* sink;
@@ -154,19 +162,17 @@ inline uint64_t hash_event(uint64_t hash, const TraceEvent& e) {
   return hash ^ (hash >> 29);
 }
 
-// Always inlined into the engine, which builds the record from its arguments: called, it read
-// the record back from memory with its byte fields merged into one word right after they were
-// stored one by one, a store-forwarding stall on every record (perf: half of its time). GCC's
-// link-time optimiser outlined it despite `inline`.
+// Always inlined into the engine, which builds the record from its arguments: called, the hash
+// read the record back from memory with its byte fields merged into one word right after they
+// were stored one by one, a store-forwarding stall on every record (perf: half of its time).
+// GCC's link-time optimiser outlined it despite `inline`.
 #if defined(__GNUC__)
 #define SIM_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define SIM_ALWAYS_INLINE inline
 #endif
-SIM_ALWAYS_INLINE void Trace::record(const TraceEvent& event) {
-  ++count_;
-  if (keep_) events_.push_back(event);
-  else hash_ = hash_event(hash_, event);
+SIM_ALWAYS_INLINE void Trace::commit(const TraceEvent& event) {
+  if (!keep_) hash_ = hash_event(hash_, event);
   const uint32_t bit = kind_bit(event.kind);
   for (const Sink& s : sinks_)
     if (s.kinds & bit) s.sink->on_trace(event);
