@@ -2,11 +2,13 @@
 // crash/restart and clock skew — each checked against what the protocol actually observed.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <vector>
 
 #include "sim/engine.h"
+#include "sim/id_map.h"
 #include "sim/quad_heap.h"
 
 namespace {
@@ -272,6 +274,48 @@ TEST_CASE("quad heap: pops in (time, order) order through pushes and removals fr
     REQUIRE(heap.size() == model.size());
     for (size_t i = 0; i < heap.entries().size(); ++i) REQUIRE(pos[heap.entries()[i].id] == static_cast<int32_t>(i));
   }
+}
+
+TEST_CASE("id map: finds, erases and sweeps in id order like a std::map") {
+  sim::IdMap<int64_t> ids;
+  std::map<int64_t, int64_t> model;
+  sim::Rng rng(11);
+  int64_t next = 1;
+  for (int step = 0; step < 20000; ++step) {
+    const int64_t what = rng.below(20);
+    if (what < 8) {  // a new id, sometimes after a gap
+      next += rng.below(4) == 0 ? 1 + rng.below(3) : 0;
+      ids.insert(next, next * 7);
+      model[next] = next * 7;
+      ++next;
+    } else if (what < 17) {  // finish one: mostly the old ones, sometimes any (or none)
+      const int64_t back = what < 14 ? rng.below(8) : rng.below(next + 2);
+      const int64_t id = model.empty() ? next : model.begin()->first + back;
+      const int64_t* v = ids.find(id);
+      const auto m = model.find(id);
+      REQUIRE((v != nullptr) == (m != model.end()));
+      if (v != nullptr) REQUIRE(*v == m->second);
+      ids.erase(id);
+      model.erase(id);
+    } else if (what == 17) {  // a sweep, which must visit in id order
+      const int64_t cut = next - rng.below(30);
+      std::vector<int64_t> seen, expected;
+      ids.erase_if([&](int64_t id, const int64_t& v) {
+        CHECK(v == id * 7);
+        seen.push_back(id);
+        return id < cut;
+      });
+      for (const auto& [id, v] : model) expected.push_back(id);
+      REQUIRE(seen == expected);
+      for (auto it = model.begin(); it != model.end() && it->first < cut;) it = model.erase(it);
+    } else if (what == 18 && rng.below(50) == 0) {  // a crash
+      ids.clear();
+      model.clear();
+    }
+    REQUIRE(ids.size() == model.size());
+  }
+  CHECK(ids.find(-5) == nullptr);
+  CHECK(ids.find(next + 100) == nullptr);
 }
 
 TEST_CASE("rng: below() stays in range and is reproducible") {
