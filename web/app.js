@@ -167,10 +167,10 @@ const DBC = (window.DBC = {
 });
 
 // Every change to the loading screen is a new page frame, and with a software GPU each frame
-// costs the GPU process 15-100 ms that the course's own start-up waits for. So the screen stays
-// still for the first 600 ms (a fast start shows one picture, not a bar that jumps), and then
-// the bar moves at most four times a second, in steps, and always for a new status text.
-const PROGRESS_STILL_MS = 600;
+// costs the GPU process 15-100 ms that the course's own start-up waits for. So the card stays
+// hidden for the first 800 ms (web/style.css: a fast start shows no loading card at all), and
+// then the bar moves at most four times a second, in steps, and always for a new status text.
+const PROGRESS_STILL_MS = 800;
 let progressShownAt = -Infinity;
 function setProgress(fraction, text) {
   const now = performance.now();
