@@ -26,9 +26,10 @@ ImFont* add(ImFontAtlas* atlas, const std::string& data, float size_px, float de
   ImFontConfig cfg;
   cfg.FontDataOwnedByAtlas = false;  // the app keeps the bytes alive across rebuilds
   cfg.RasterizerDensity = density;
-  // Horizontal oversampling keeps small text crisp at fractional positions; at heading sizes
-  // the glyphs are wide enough without it, and it would double their rasterising at start-up.
-  cfg.OversampleH = size_px < 20 ? 2 : 1;
+  // Horizontal oversampling keeps small text crisp at fractional positions; at heading sizes,
+  // and at any size on a screen of 2 device pixels per CSS pixel or more, the glyphs are wide
+  // enough without it, and it would double their rasterising at start-up.
+  cfg.OversampleH = size_px * density < 20 ? 2 : 1;
   cfg.OversampleV = 1;
   cfg.PixelSnapH = false;
   if (data.empty()) {
