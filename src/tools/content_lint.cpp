@@ -116,7 +116,7 @@ void check_glyphs(const std::string& file, const std::string& text, const std::s
     if (cp < from || cp == '\n' || cp == '\t' || glyphs.count(cp)) continue;
     char hex[16];
     std::snprintf(hex, sizeof hex, "U+%04X", unsigned(cp));
-    d.error(file, "", std::string("character ") + hex + " \"" + utf8(cp) + "\" is not in the font subset (assets/fonts/glyphs.txt)");
+    d.error(file, "", std::string("character ") + hex + " \"" + utf8(cp) + "\" is not in the font subset: add it to assets/fonts/glyphs.txt (the next build subsets the fonts again)");
   }
 }
 
