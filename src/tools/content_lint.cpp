@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -29,6 +30,11 @@ bool read_file(const std::string& path, std::string& out) {
   return true;
 }
 
+bool ends_with(const std::string& s, const char* suffix) {
+  const size_t n = std::strlen(suffix);
+  return s.size() > n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
 // Every .cpp and .h file under `dir`, recursively, sorted.
 void source_files_in(const std::string& dir, std::set<std::string>& out) {
   DIR* d = opendir(dir.c_str());
@@ -37,7 +43,7 @@ void source_files_in(const std::string& dir, std::set<std::string>& out) {
     std::string name = e->d_name, path = dir + "/" + name;
     if (name == "." || name == "..") continue;
     if (e->d_type == DT_DIR) source_files_in(path, out);
-    else if (name.size() > 4 && (name.compare(name.size() - 4, 4, ".cpp") == 0 || name.compare(name.size() - 2, 2, ".h") == 0)) out.insert(path);
+    else if (ends_with(name, ".cpp") || ends_with(name, ".h")) out.insert(path);
   }
   closedir(d);
 }
@@ -78,7 +84,7 @@ std::set<std::string> json_files_in(const std::string& dir, const std::string& s
   if (DIR* d = opendir((dir + "/" + sub).c_str())) {
     while (dirent* e = readdir(d)) {
       std::string name = e->d_name;
-      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0) out.insert(sub + "/" + name);
+      if (ends_with(name, ".json")) out.insert(sub + "/" + name);
     }
     closedir(d);
   }
@@ -124,11 +130,13 @@ void check_glyphs(const std::string& file, const std::string& text, const std::s
 
 int main(int argc, char** argv) {
   std::string glyphs_file, sources_dir;
-  for (int i = 2; i + 1 < argc; i += 2) {
+  bool usage_ok = argc >= 2 && argc % 2 == 0;
+  for (int i = 2; usage_ok && i + 1 < argc; i += 2) {
     if (std::string(argv[i]) == "--glyphs") glyphs_file = argv[i + 1];
     else if (std::string(argv[i]) == "--sources") sources_dir = argv[i + 1];
+    else usage_ok = false;  // a mistyped option must not silently skip a check
   }
-  if (argc < 2 || argc % 2 != 0 || (!sources_dir.empty() && glyphs_file.empty())) {
+  if (!usage_ok || (!sources_dir.empty() && glyphs_file.empty())) {
     std::fprintf(stderr, "usage: content-lint CONTENT_DIR [--glyphs GLYPHS_FILE [--sources SOURCE_DIR]]\n");
     return 2;
   }
@@ -144,7 +152,7 @@ int main(int argc, char** argv) {
   course::Diagnostics d;
   std::string text;
   std::set<std::string> sources;
-  source_files_in(sources_dir, sources);
+  if (!sources_dir.empty()) source_files_in(sources_dir, sources);
   for (const std::string& file : sources)
     if (read_file(file, text)) check_glyphs(file, string_literals(text), glyphs, d, 0x80);
   if (!read_file(dir + "/course.json", text)) {
